@@ -1,0 +1,53 @@
+# MMF Petstore on Kubernetes — every workflow is a make target; `make help` lists them.
+# Parts of the repository add their own targets in mk/*.mk and append to TEST_TARGETS.
+
+SHELL := /usr/bin/env bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+MAKEFLAGS += --no-print-directory
+
+# Project-local toolchain first: Node 24 from node_modules (devDependency `node`), Go tools in ./bin.
+export PATH := $(CURDIR)/node_modules/.bin:$(CURDIR)/bin:$(PATH)
+export GOBIN := $(CURDIR)/bin
+
+TEST_TARGETS :=
+
+##@ Setup
+.PHONY: help
+help: ## Show this help
+	@awk 'BEGIN {FS = ":.*##"} /^##@/ {printf "\n\033[1m%s\033[0m\n", substr($$0, 5)} /^[a-zA-Z0-9_.-]+:.*##/ {printf "  \033[36m%-16s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+.PHONY: install
+install: node_modules/.installed ## Install npm dependencies (Node 24 comes with them)
+
+include $(sort $(wildcard mk/*.mk))
+
+##@ Quality
+.PHONY: lint
+lint: install ## Lint (eslint, type-aware) and check formatting (prettier)
+	eslint .
+	prettier --check .
+
+.PHONY: format
+format: install ## Format and auto-fix
+	prettier --write .
+	eslint --fix .
+
+.PHONY: typecheck
+typecheck: install ## Type-check every TypeScript project
+	tsc -p tsconfig.json
+
+.PHONY: unit
+unit: install ## Run the vitest suites
+	vitest run
+
+.PHONY: test
+test: install lint typecheck unit $(TEST_TARGETS) ## Everything that can run on one machine (what CI runs)
+
+.PHONY: clean
+clean: ## Remove build output, reports and local run state
+	rm -rf build dist reports .run coverage

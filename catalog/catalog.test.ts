@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest';
+import { callersOf, METRICS, SERVICE_NAMES, SERVICES } from './index.ts';
+
+describe('service catalog', () => {
+  it('gives every service a distinct local port', () => {
+    const ports = SERVICE_NAMES.map((n) => SERVICES[n].localPort);
+    expect(new Set(ports).size).toBe(ports.length);
+  });
+
+  it('has an acyclic call graph that only names known services', () => {
+    const visiting = new Set<string>();
+    const visit = (name: (typeof SERVICE_NAMES)[number], path: string[]): void => {
+      expect(path, `cycle through ${name}`).not.toContain(name);
+      visiting.add(name);
+      for (const call of SERVICES[name].calls) {
+        expect(SERVICE_NAMES).toContain(call.to);
+        visit(call.to, [...path, name]);
+      }
+    };
+    for (const name of SERVICE_NAMES) visit(name, []);
+  });
+
+  it('derives callers from the call graph', () => {
+    expect(callersOf('payment')).toEqual(['order']);
+    expect(callersOf('order')).toEqual(['petstore']);
+    expect(callersOf('petstore')).toEqual([]);
+  });
+
+  it('keeps scaling bounds ordered', () => {
+    for (const name of SERVICE_NAMES) {
+      const { kind, production } = SERVICES[name].scaling;
+      expect(kind.minReplicas).toBeLessThanOrEqual(kind.maxReplicas);
+      expect(production.minReplicas).toBeGreaterThanOrEqual(2);
+    }
+  });
+
+  it('defines metric names once, in Prometheus form, without reserved labels', () => {
+    const names = Object.values(METRICS).map((m) => m.name);
+    expect(new Set(names).size).toBe(names.length);
+    for (const m of Object.values(METRICS)) {
+      expect(m.name).toMatch(/^mmf_[a-z_]+$/);
+      if (m.type === 'counter') expect(m.name).toMatch(/_total$/);
+      for (const label of m.labels) {
+        expect(['job', 'instance', 'namespace', 'pod', 'service', 'app', 'version']).not.toContain(label);
+      }
+    }
+  });
+});

@@ -1,0 +1,3 @@
+export * from './services.ts';
+export * from './metrics.ts';
+export * from './thresholds.ts';

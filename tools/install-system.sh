@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# System packages the tests need, from Debian's archive. Idempotent: installs only what is missing.
+set -euo pipefail
+
+need=()
+command -v make >/dev/null || need+=(make)
+[ -x /usr/lib/postgresql/15/bin/postgres ] || need+=(postgresql)
+
+if [ ${#need[@]} -gt 0 ]; then
+  if [ "$(id -u)" -ne 0 ]; then
+    echo "missing system packages: ${need[*]} (run as root or: sudo apt-get install ${need[*]})" >&2
+    exit 1
+  fi
+  echo "installing system packages: ${need[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+fi
