@@ -46,3 +46,24 @@ describe('service catalog', () => {
     }
   });
 });
+
+describe('product catalog', () => {
+  it('has unique SKUs with prices from $5 to $2000 and the five seed pets', async () => {
+    const { PRODUCTS, PETS, SUPPLIES } = await import('./products.ts');
+    const skus = PRODUCTS.map((p) => p.sku);
+    expect(new Set(skus).size).toBe(skus.length);
+    for (const p of PRODUCTS) {
+      expect(p.price).toBeGreaterThanOrEqual(5);
+      expect(p.price).toBeLessThanOrEqual(2000);
+      expect(p.initialStock).toBeGreaterThan(0);
+    }
+    expect(SUPPLIES.length).toBeGreaterThanOrEqual(10);
+    expect(PETS.slice(0, 5).map((p) => p.id)).toEqual([
+      'golden-retriever-001',
+      'persian-cat-002',
+      'rabbit-fluffy-003',
+      'bearded-dragon-004',
+      'canary-sunny-005',
+    ]);
+  });
+});

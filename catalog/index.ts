@@ -1,3 +1,4 @@
 export * from './services.ts';
 export * from './metrics.ts';
 export * from './thresholds.ts';
+export * from './products.ts';
