@@ -11,6 +11,8 @@ export PATH := $(CURDIR)/node_modules/.bin:$(CURDIR)/bin:$(PATH)
 export GOBIN := $(CURDIR)/bin
 
 TEST_TARGETS :=
+# Pinned command-line tools built into ./bin (k6, kube-linter, ...); parts append to TOOLS.
+TOOLS :=
 
 ##@ Setup
 .PHONY: help
@@ -25,6 +27,9 @@ node_modules/.installed: package.json package-lock.json
 install: node_modules/.installed ## Install npm dependencies (Node 24 comes with them)
 
 include $(sort $(wildcard mk/*.mk))
+
+.PHONY: tools
+tools: $(TOOLS) ## Build the pinned Go tools into ./bin
 
 ##@ Quality
 .PHONY: lint
@@ -46,7 +51,7 @@ unit: install ## Run the vitest suites
 	vitest run
 
 .PHONY: test
-test: install lint typecheck unit $(TEST_TARGETS) ## Everything that can run on one machine (what CI runs)
+test: install tools lint typecheck unit $(TEST_TARGETS) ## Everything that can run on one machine (what CI runs)
 
 .PHONY: clean
 clean: ## Remove build output, reports and local run state
