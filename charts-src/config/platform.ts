@@ -1,0 +1,51 @@
+// Names and ports of the platform the bundle runs on (installed by `make kind-up`) and of the
+// platform pieces the bundle itself deploys. Shared by charts, add-on values and tests.
+import { NAMESPACE } from '../../catalog/services.ts';
+
+export const MONITORING_NAMESPACE = 'monitoring';
+export const ISTIO_NAMESPACE = 'istio-system';
+export const INGRESS_NAMESPACE = 'istio-ingress';
+/** Helm release name of the gateway chart; its pods are labelled istio=ingressgateway. */
+export const INGRESS_GATEWAY_RELEASE = 'istio-ingressgateway';
+export const INGRESS_GATEWAY_SELECTOR = { istio: 'ingressgateway' } as const;
+export const INGRESS_GATEWAY_SERVICE_ACCOUNT = INGRESS_GATEWAY_RELEASE;
+/** The istio/gateway chart binds port 80 in the pod (it sets ip_unprivileged_port_start=0). */
+export const INGRESS_GATEWAY_CONTAINER_PORT = 80;
+
+/** NodePorts that kind-config.yaml maps to the host (http://localhost:8080, :3000). */
+export const NODE_PORTS = { ingressHttp: 30080, grafana: 30300 } as const;
+export const HOST_PORTS = { ingressHttp: 8080, grafana: 3000 } as const;
+
+export const ISTIOD_XDS_PORT = 15012;
+/** Istio's merged Prometheus endpoint (app /metrics + Envoy stats), served by pilot-agent in
+ * plaintext outside the mTLS listener, so Prometheus can scrape it under STRICT mTLS. */
+export const ISTIO_MERGED_METRICS_PORT = 15020;
+export const ISTIO_MERGED_METRICS_PATH = '/stats/prometheus';
+
+export const POSTGRES = {
+  name: 'postgres',
+  port: 5432,
+  database: 'petstore',
+  user: 'petstore',
+  uid: 999,
+} as const;
+export const POSTGRES_SECRET = 'postgres-credentials';
+export const JAEGER = {
+  name: 'jaeger',
+  collectorService: 'jaeger-collector',
+  queryService: 'jaeger-query',
+  otlpHttpPort: 4318,
+  uiPort: 16686,
+  adminPort: 14269,
+  uid: 10001,
+} as const;
+
+export function clusterUrl(service: string, namespace: string = NAMESPACE, port?: number): string {
+  return `http://${service}.${namespace}.svc.cluster.local${port === undefined ? '' : `:${port}`}`;
+}
+
+/** Per-pod request rate served by prometheus-adapter from the kit's request histogram. */
+export const REQUEST_RATE_METRIC = 'mmf_http_requests_per_second';
+
+/** Uid of the `node` user in the official Node image: the service containers run as it. */
+export const SERVICE_UID = 1000;

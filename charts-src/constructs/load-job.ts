@@ -1,0 +1,70 @@
+// One k6 run as a Kubernetes Job: outside the mesh (no sidecar, so the Job can complete), script
+// from a ConfigMap, traffic through the ingress gateway like a real visitor's.
+import { Duration, Size } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import type { Profile } from '../config/profiles.ts';
+import { clusterUrl, INGRESS_GATEWAY_RELEASE, INGRESS_NAMESPACE } from '../config/platform.ts';
+import { LOAD_SCRIPT_KEY } from '../config/load.ts';
+import { VERSIONS } from '../config/versions.ts';
+import { containerResources, containerSecurity } from '../lib/hardening.ts';
+import { podLabels } from '../lib/labels.ts';
+import { LOAD_APP } from './peers.ts';
+
+/** Uid of the k6 user in the grafana/k6 image. */
+const K6_UID = 12345;
+
+export interface LoadJobProps {
+  readonly profile: Profile;
+  readonly scenario: string;
+  readonly script: string;
+}
+
+export class LoadJob extends Construct {
+  constructor(scope: Construct, id: string, props: LoadJobProps) {
+    super(scope, id);
+    const name = `k6-${props.scenario}`;
+    const script = new kplus.ConfigMap(this, 'script', {
+      metadata: { name },
+      data: { [LOAD_SCRIPT_KEY]: props.script },
+    });
+    const labels = {
+      ...podLabels(LOAD_APP, VERSIONS.k6Image.split(':')[1] ?? 'unknown', 'load'),
+      scenario: props.scenario,
+      'sidecar.istio.io/inject': 'false',
+    };
+    const serviceAccount = new kplus.ServiceAccount(this, 'sa', {
+      metadata: { name },
+      automountToken: false,
+    });
+    const job = new kplus.Job(this, 'job', {
+      metadata: { name, labels },
+      podMetadata: { labels },
+      select: false,
+      serviceAccount,
+      automountServiceAccountToken: false,
+      backoffLimit: 0,
+      activeDeadline: Duration.minutes(30),
+      ttlAfterFinished: Duration.hours(1),
+      securityContext: { ensureNonRoot: true, user: K6_UID, group: K6_UID, fsGroup: K6_UID },
+    });
+    const scripts = kplus.Volume.fromConfigMap(this, 'scripts', script);
+    const tmp = kplus.Volume.fromEmptyDir(this, 'tmp', 'tmp', { sizeLimit: Size.mebibytes(64) });
+    job.addContainer({
+      name: 'k6',
+      image: VERSIONS.k6Image,
+      imagePullPolicy: kplus.ImagePullPolicy.IF_NOT_PRESENT,
+      args: ['run', '--summary-export=/tmp/summary.json', `/scripts/${LOAD_SCRIPT_KEY}`],
+      envVariables: {
+        BASE_URL: kplus.EnvValue.fromValue(clusterUrl(INGRESS_GATEWAY_RELEASE, INGRESS_NAMESPACE)),
+        SCENARIO: kplus.EnvValue.fromValue(props.scenario),
+      },
+      resources: containerResources(props.profile.loadJob.resources),
+      securityContext: containerSecurity(K6_UID),
+      volumeMounts: [
+        { path: '/scripts', volume: scripts, readOnly: true },
+        { path: '/tmp', volume: tmp },
+      ],
+    });
+  }
+}

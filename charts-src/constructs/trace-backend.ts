@@ -1,0 +1,86 @@
+// Trace backend: Jaeger all-in-one with in-memory storage, receiving OTLP over HTTP from every
+// service (OTEL_EXPORTER_OTLP_ENDPOINT) and serving its UI on jaeger-query:16686 (port-forward).
+// In-memory storage means one replica: a second pod would hold half of every trace.
+import { Duration, Size } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import type { Profile } from '../config/profiles.ts';
+import { JAEGER } from '../config/platform.ts';
+import { VERSIONS } from '../config/versions.ts';
+import { containerResources, containerSecurity } from '../lib/hardening.ts';
+import { podLabels } from '../lib/labels.ts';
+
+export class TraceBackend extends Construct {
+  readonly deployment: kplus.Deployment;
+
+  constructor(scope: Construct, id: string, props: { readonly profile: Profile }) {
+    super(scope, id);
+    const labels = podLabels(JAEGER.name, VERSIONS.jaegerImage.split(':')[1] ?? 'unknown', 'tracing');
+    const serviceAccount = new kplus.ServiceAccount(this, 'sa', {
+      metadata: { name: JAEGER.name },
+      automountToken: false,
+    });
+    this.deployment = new kplus.Deployment(this, 'deployment', {
+      metadata: { name: JAEGER.name, labels },
+      replicas: 1,
+      select: false,
+      podMetadata: {
+        labels,
+        annotations: {
+          'prometheus.io/scrape': 'true',
+          'prometheus.io/port': String(JAEGER.adminPort),
+          'prometheus.io/path': '/metrics',
+        },
+      },
+      serviceAccount,
+      automountServiceAccountToken: false,
+      securityContext: { ensureNonRoot: true, user: JAEGER.uid, group: JAEGER.uid, fsGroup: JAEGER.uid },
+      // In-memory state: replace the pod instead of running two side by side.
+      strategy: kplus.DeploymentStrategy.recreate(),
+    });
+    this.deployment.select(kplus.LabelSelector.of({ labels: { app: JAEGER.name } }));
+    const tmp = kplus.Volume.fromEmptyDir(this, 'tmp', 'tmp', { sizeLimit: Size.mebibytes(64) });
+    const health = () =>
+      kplus.Probe.fromHttpGet('/', {
+        port: JAEGER.adminPort,
+        periodSeconds: Duration.seconds(10),
+        failureThreshold: 3,
+      });
+    this.deployment.addContainer({
+      name: JAEGER.name,
+      image: VERSIONS.jaegerImage,
+      imagePullPolicy: kplus.ImagePullPolicy.IF_NOT_PRESENT,
+      ports: [
+        { name: 'http-otlp', number: JAEGER.otlpHttpPort },
+        { name: 'http-ui', number: JAEGER.uiPort },
+        { name: 'http-admin', number: JAEGER.adminPort },
+      ],
+      envVariables: {
+        COLLECTOR_OTLP_ENABLED: kplus.EnvValue.fromValue('true'),
+        SPAN_STORAGE_TYPE: kplus.EnvValue.fromValue('memory'),
+        MEMORY_MAX_TRACES: kplus.EnvValue.fromValue(String(props.profile.traceBackend.maxTraces)),
+      },
+      resources: containerResources(props.profile.traceBackend.resources),
+      securityContext: containerSecurity(JAEGER.uid),
+      volumeMounts: [{ path: '/tmp', volume: tmp }],
+      readiness: health(),
+      liveness: health(),
+      startup: kplus.Probe.fromHttpGet('/', {
+        port: JAEGER.adminPort,
+        periodSeconds: Duration.seconds(2),
+        failureThreshold: 30,
+      }),
+    });
+
+    const collector = new kplus.Service(this, 'collector', {
+      metadata: { name: JAEGER.collectorService, labels: { app: JAEGER.name } },
+      ports: [{ name: 'http-otlp', port: JAEGER.otlpHttpPort, targetPort: JAEGER.otlpHttpPort }],
+    });
+    collector.selectLabel('app', JAEGER.name);
+    const query = new kplus.Service(this, 'query', {
+      metadata: { name: JAEGER.queryService, labels: { app: JAEGER.name } },
+      ports: [{ name: 'http-ui', port: JAEGER.uiPort, targetPort: JAEGER.uiPort }],
+    });
+    query.selectLabel('app', JAEGER.name);
+  }
+}

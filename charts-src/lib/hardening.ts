@@ -1,0 +1,66 @@
+// Container and pod hardening shared by every workload the bundle runs: non-root, read-only root
+// filesystem, no capabilities, RuntimeDefault seccomp, explicit resources. cdk8s-plus's defaults
+// (1 CPU request per container) would not fit a laptop, so resources are always passed in.
+import { ApiObject, JsonPatch, Size } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-28';
+import type { ResourceSpec } from '../../catalog/services.ts';
+
+export function containerSecurity(uid: number): kplus.ContainerSecurityContextProps {
+  return {
+    ensureNonRoot: true,
+    readOnlyRootFilesystem: true,
+    privileged: false,
+    allowPrivilegeEscalation: false,
+    user: uid,
+    group: uid,
+    capabilities: { drop: [kplus.Capability.ALL] },
+    seccompProfile: { type: kplus.SeccompProfileType.RUNTIME_DEFAULT },
+  };
+}
+
+function cpuMillis(cpu: string): number {
+  return cpu.endsWith('m') ? Number(cpu.slice(0, -1)) : Number(cpu) * 1000;
+}
+
+function memoryMiB(memory: string): number {
+  const match = /^(\d+(?:\.\d+)?)(Mi|Gi)$/.exec(memory);
+  if (!match) throw new Error(`memory quantity must be Mi or Gi: ${memory}`);
+  return Number(match[1]) * (match[2] === 'Gi' ? 1024 : 1);
+}
+
+export const quantity = { cpuMillis, memoryMiB };
+
+export function containerResources(spec: ResourceSpec): kplus.ContainerResources {
+  return {
+    cpu: {
+      request: kplus.Cpu.millis(cpuMillis(spec.requests.cpu)),
+      limit: kplus.Cpu.millis(cpuMillis(spec.limits.cpu)),
+    },
+    memory: {
+      request: Size.mebibytes(memoryMiB(spec.requests.memory)),
+      limit: Size.mebibytes(memoryMiB(spec.limits.memory)),
+    },
+  };
+}
+
+export interface SpreadOptions {
+  readonly labels: Record<string, string>;
+  readonly whenUnsatisfiable: 'DoNotSchedule' | 'ScheduleAnyway';
+}
+
+/** Spread a workload's pods over nodes (kind has two workers) with topologySpreadConstraints. */
+export function spreadOverNodes(
+  workload: kplus.Deployment | kplus.StatefulSet,
+  options: SpreadOptions,
+): void {
+  ApiObject.of(workload).addJsonPatch(
+    JsonPatch.add('/spec/template/spec/topologySpreadConstraints', [
+      {
+        maxSkew: 1,
+        topologyKey: 'kubernetes.io/hostname',
+        whenUnsatisfiable: options.whenUnsatisfiable,
+        labelSelector: { matchLabels: options.labels },
+      },
+    ]),
+  );
+}

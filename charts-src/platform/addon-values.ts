@@ -1,0 +1,109 @@
+// Helm values for the cluster add-ons `make kind-up` installs. Generated, like the charts, so the
+// names they share with the bundle (metric names, NodePorts, namespaces) come from one place.
+import { METRICS } from '../../catalog/metrics.ts';
+import {
+  HOST_PORTS,
+  INGRESS_GATEWAY_CONTAINER_PORT,
+  MONITORING_NAMESPACE,
+  NODE_PORTS,
+  REQUEST_RATE_METRIC,
+} from '../config/platform.ts';
+
+/** Helm release names used by tools/cluster/kind-up.sh. */
+export const RELEASES = {
+  kubePrometheusStack: 'kube-prometheus-stack',
+  prometheusAdapter: 'prometheus-adapter',
+} as const;
+
+export const PROMETHEUS_URL = `http://${RELEASES.kubePrometheusStack}-prometheus.${MONITORING_NAMESPACE}.svc`;
+
+const REQUEST_COUNT_SERIES = `${METRICS.httpServerDuration.name}_count`;
+
+/** prometheus-adapter: serve the per-pod request rate the HPAs scale on as a custom pods metric. */
+export function prometheusAdapterValues(): Record<string, unknown> {
+  return {
+    prometheus: { url: PROMETHEUS_URL, port: 9090 },
+    rules: {
+      default: false,
+      custom: [
+        {
+          seriesQuery: `${REQUEST_COUNT_SERIES}{namespace!="",pod!=""}`,
+          resources: { overrides: { namespace: { resource: 'namespace' }, pod: { resource: 'pod' } } },
+          name: { matches: `^${REQUEST_COUNT_SERIES}$`, as: REQUEST_RATE_METRIC },
+          metricsQuery: 'sum(rate(<<.Series>>{<<.LabelMatchers>>}[1m])) by (<<.GroupBy>>)',
+        },
+      ],
+    },
+    resources: { requests: { cpu: '50m', memory: '64Mi' }, limits: { cpu: '250m', memory: '256Mi' } },
+  };
+}
+
+/** kube-prometheus-stack: pick up the bundle's ServiceMonitors/rules in any namespace, Grafana on
+ * a NodePort that kind maps to localhost:3000, dashboards imported from labelled ConfigMaps. */
+export function kubePrometheusStackValues(): Record<string, unknown> {
+  return {
+    prometheus: {
+      prometheusSpec: {
+        serviceMonitorSelectorNilUsesHelmValues: false,
+        podMonitorSelectorNilUsesHelmValues: false,
+        ruleSelectorNilUsesHelmValues: false,
+        retention: '2d',
+        resources: { requests: { cpu: '200m', memory: '512Mi' }, limits: { memory: '1536Mi' } },
+      },
+    },
+    alertmanager: {
+      alertmanagerSpec: {
+        resources: { requests: { cpu: '20m', memory: '64Mi' }, limits: { memory: '128Mi' } },
+      },
+    },
+    grafana: {
+      adminPassword: 'admin',
+      service: { type: 'NodePort', nodePort: NODE_PORTS.grafana },
+      sidecar: {
+        dashboards: { enabled: true, label: 'grafana_dashboard', labelValue: '1', searchNamespace: 'ALL' },
+      },
+      'grafana.ini': { server: { root_url: `http://localhost:${HOST_PORTS.grafana}` } },
+    },
+  };
+}
+
+/** istio/gateway: the ingress gateway on a NodePort that kind maps to localhost:8080. */
+export function ingressGatewayValues(): Record<string, unknown> {
+  return {
+    service: {
+      type: 'NodePort',
+      ports: [
+        { name: 'status-port', port: 15021, protocol: 'TCP', targetPort: 15021 },
+        {
+          name: 'http2',
+          port: 80,
+          protocol: 'TCP',
+          targetPort: INGRESS_GATEWAY_CONTAINER_PORT,
+          nodePort: NODE_PORTS.ingressHttp,
+        },
+      ],
+    },
+  };
+}
+
+/** metrics-server on kind: kubelets serve self-signed certificates. */
+export function metricsServerValues(): Record<string, unknown> {
+  return { args: ['--kubelet-insecure-tls'] };
+}
+
+/** VPA: recommender for every VPA, updater + admission controller for ml-advisor's Auto mode. */
+export function vpaValues(): Record<string, unknown> {
+  return {
+    recommender: { enabled: true },
+    updater: { enabled: true },
+    admissionController: { enabled: true },
+  };
+}
+
+export const ADDON_VALUES: Readonly<Record<string, () => Record<string, unknown>>> = {
+  'prometheus-adapter': prometheusAdapterValues,
+  'kube-prometheus-stack': kubePrometheusStackValues,
+  'istio-ingressgateway': ingressGatewayValues,
+  'metrics-server': metricsServerValues,
+  vpa: vpaValues,
+};
