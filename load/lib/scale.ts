@@ -1,0 +1,42 @@
+// One factor shrinks a scenario for a smoke run (LOAD_SCALE=0.05: minutes become seconds) or stretches
+// it. Durations and rates scale together; floors keep a smoke run meaningful: at least one second per
+// stage and a few requests per second, so every check and threshold still sees traffic.
+
+/** Rates never scale below this many iterations per second (or below the unscaled rate if smaller). */
+export const MIN_SCALED_RATE = 5;
+/** Durations never scale below one second. */
+export const MIN_SCALED_SECONDS = 1;
+
+export interface Scaler {
+  readonly factor: number;
+  /** Seconds -> k6 duration string, e.g. 60 -> '60s' (or '3s' at factor 0.05). */
+  duration(seconds: number): string;
+  /** Scaled duration in seconds (what `duration` renders). */
+  seconds(seconds: number): number;
+  /** Iterations per second, scaled with a floor. */
+  rate(perSecond: number): number;
+  /** Virtual users for an arrival rate: Little's law with headroom, never fewer than 2. */
+  vusFor(perSecond: number, expectedLatencySeconds: number): number;
+}
+
+export function parseScale(raw: string | undefined): number {
+  if (raw === undefined || raw.trim() === '') return 1;
+  const factor = Number(raw);
+  if (!Number.isFinite(factor) || factor <= 0 || factor > 100) {
+    throw new Error(`LOAD_SCALE must be a number in (0, 100], got "${raw}"`);
+  }
+  return factor;
+}
+
+export function scaler(factor: number): Scaler {
+  const seconds = (s: number): number => Math.max(MIN_SCALED_SECONDS, Math.round(s * factor));
+  const rate = (r: number): number => Math.max(Math.min(r, MIN_SCALED_RATE), Math.round(r * factor));
+  return {
+    factor,
+    seconds,
+    duration: (s) => `${seconds(s)}s`,
+    rate,
+    // Twice the in-flight estimate absorbs latency spikes before k6 starts dropping iterations.
+    vusFor: (r, latency) => Math.max(2, Math.ceil(r * latency * 2)),
+  };
+}

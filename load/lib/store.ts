@@ -1,0 +1,75 @@
+// The store API as k6 calls it: every request carries a correlation ID (one per transaction) and
+// tags: `target` (the service it hits, for per-service SLO thresholds), `op` (the operation, a
+// selector-friendly key for thresholds) and `name` (the route template, so IDs in URLs do not
+// explode the metric series).
+import http, { type RefinedResponse, type ResponseType } from 'k6/http';
+import type { OrderRequest, OrderSize } from './carts.ts';
+import { baseUrl, HTTP_TIMEOUT } from './env.ts';
+import { FAULT_HEADER } from './faults.ts';
+import { serverErrors } from './metrics.ts';
+
+export type Response = RefinedResponse<ResponseType | undefined>;
+
+export interface Call {
+  readonly correlationId: string;
+  /** Statuses this call is meant to get; anything else counts in http_req_failed. */
+  readonly expect?: readonly number[];
+  /** X-Fault header value, e.g. 'payment.decline' (needs FAULT_HEADERS_ENABLED=true on the services). */
+  readonly fault?: string;
+  readonly tags?: Readonly<Record<string, string>>;
+}
+
+function params(target: string, op: string, name: string, call: Call, json: boolean) {
+  const headers: Record<string, string> = { 'X-Correlation-ID': call.correlationId };
+  if (json) headers['Content-Type'] = 'application/json';
+  if (call.fault !== undefined) headers[FAULT_HEADER] = call.fault;
+  return {
+    headers,
+    timeout: HTTP_TIMEOUT,
+    tags: { target, op, name, ...call.tags },
+    responseCallback: http.expectedStatuses(...(call.expect ?? [200, 201])),
+  };
+}
+
+function counted(res: Response, target: string): Response {
+  if (res.status >= 500) serverErrors.add(1, { target, status: String(res.status) });
+  return res;
+}
+
+export function placeOrder(order: OrderRequest, size: OrderSize, call: Call): Response {
+  const p = params('order', 'place_order', 'POST /orders', { ...call, tags: { size, ...call.tags } }, true);
+  return counted(http.post(`${baseUrl('order')}/orders`, JSON.stringify(order), p), 'order');
+}
+
+export function getOrder(orderId: string, call: Call): Response {
+  const url = `${baseUrl('order')}/orders/${encodeURIComponent(orderId)}`;
+  return counted(http.get(url, params('order', 'get_order', 'GET /orders/{id}', call, false)), 'order');
+}
+
+export function listStock(call: Call): Response {
+  return counted(
+    http.get(`${baseUrl('inventory')}/stock`, params('inventory', 'list_stock', 'GET /stock', call, false)),
+    'inventory',
+  );
+}
+
+export function getStock(sku: string, call: Call): Response {
+  const url = `${baseUrl('inventory')}/stock/${encodeURIComponent(sku)}`;
+  return counted(
+    http.get(url, params('inventory', 'get_stock', 'GET /stock/{sku}', call, false)),
+    'inventory',
+  );
+}
+
+/** Parsed JSON body, or undefined when the body is not a JSON object. */
+export function jsonBody(res: Response): Record<string, unknown> | undefined {
+  if (typeof res.body !== 'string' || res.body === '') return undefined;
+  try {
+    const parsed: unknown = JSON.parse(res.body);
+    return parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed)
+      ? (parsed as Record<string, unknown>)
+      : undefined;
+  } catch {
+    return undefined;
+  }
+}

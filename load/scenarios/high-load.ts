@@ -1,0 +1,61 @@
+// High load: small and large orders side by side at a rate well above baseline. Large orders cost more
+// than the payment service's fraud-check threshold, so they pay its deliberate 500-1500 ms delay; the
+// summary shows p95 per size (tag `size`) and the difference, which is the fraud check made visible.
+import { SCALE } from '../lib/env.ts';
+import { baseOptions } from '../lib/options.ts';
+import { NO_SERVER_ERRORS, orderSizeThresholds, sloThresholds } from '../lib/slo.ts';
+import { stat, summaryFor } from '../lib/summary.ts';
+import { buy } from '../lib/transactions.ts';
+
+const rate = SCALE.rate(10);
+const duration = SCALE.duration(120);
+
+export const options = baseOptions(
+  {
+    small_orders: {
+      executor: 'constant-arrival-rate',
+      exec: 'placeSmallOrder',
+      rate,
+      timeUnit: '1s',
+      duration,
+      preAllocatedVUs: SCALE.vusFor(rate, 0.5),
+      maxVUs: SCALE.vusFor(rate, 3),
+    },
+    large_orders: {
+      executor: 'constant-arrival-rate',
+      exec: 'placeLargeOrder',
+      rate,
+      timeUnit: '1s',
+      duration,
+      // Fraud check (<=1.5 s) plus bank call (<=0.8 s): each large order holds a VU for seconds.
+      preAllocatedVUs: SCALE.vusFor(rate, 2.5),
+      maxVUs: SCALE.vusFor(rate, 5),
+    },
+  },
+  { ...sloThresholds(['order']), ...orderSizeThresholds(), ...NO_SERVER_ERRORS },
+);
+
+export function placeSmallOrder(): void {
+  buy({ size: 'small' });
+}
+
+export function placeLargeOrder(): void {
+  buy({ size: 'large' });
+}
+
+const SMALL = 'http_req_duration{op:place_order,size:small}';
+const LARGE = 'http_req_duration{op:place_order,size:large}';
+
+export const handleSummary = summaryFor('high-load', (data) => {
+  const small = { p50: stat(data, SMALL, 'med'), p95: stat(data, SMALL, 'p(95)') };
+  const large = { p50: stat(data, LARGE, 'med'), p95: stat(data, LARGE, 'p(95)') };
+  const diff = (a: number | undefined, b: number | undefined) =>
+    a === undefined || b === undefined ? undefined : Math.round(a - b);
+  return {
+    smallOrderMs: small,
+    largeOrderMs: large,
+    // What large orders pay on top of small ones: the fraud-check delay (plus their extra items).
+    largeMinusSmallMedianMs: diff(large.p50, small.p50),
+    largeMinusSmallP95Ms: diff(large.p95, small.p95),
+  };
+});

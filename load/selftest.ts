@@ -1,0 +1,79 @@
+// Self-test of the shared lib, run by real k6 in `make test` (no services needed): the generators,
+// formats and schedules the scenarios rely on, checked in the runtime that uses them. Any failed
+// check fails the `checks` threshold, so k6 exits 99.
+import { check } from 'k6';
+import { FRAUD_CHECK_THRESHOLD_DOLLARS } from '../catalog/thresholds.ts';
+import { PRODUCTS } from '../catalog/products.ts';
+import { cartTotal, customerId, largeCart, smallCart } from './lib/carts.ts';
+import { CORRELATION_ID_PATTERN, correlationId } from './lib/correlation.ts';
+import { injectAt } from './lib/faults.ts';
+import { phaseAt } from './lib/phases.ts';
+import { scaler } from './lib/scale.ts';
+
+export const options = {
+  scenarios: { selftest: { executor: 'shared-iterations', vus: 1, iterations: 1 } },
+  thresholds: { checks: ['rate==1'] },
+};
+
+const DRAWS = 2000;
+const skus = new Set(PRODUCTS.map((p) => p.sku));
+
+export default function (): void {
+  const smalls = Array.from({ length: DRAWS }, () => smallCart());
+  const larges = Array.from({ length: DRAWS }, () => largeCart());
+  check(null, {
+    'small carts stay under the fraud-check threshold': () =>
+      smalls.every((c) => c.totalDollars > 0 && c.totalDollars < FRAUD_CHECK_THRESHOLD_DOLLARS),
+    'large carts exceed the fraud-check threshold': () =>
+      larges.every((c) => c.totalDollars > FRAUD_CHECK_THRESHOLD_DOLLARS),
+    'carts hold known SKUs, each once, with positive quantities': () =>
+      [...smalls, ...larges].every(
+        (c) =>
+          c.items.length > 0 &&
+          new Set(c.items.map((i) => i.product_id)).size === c.items.length &&
+          c.items.every((i) => skus.has(i.product_id) && i.quantity >= 1),
+      ),
+    'cart totals use catalog prices': () =>
+      cartTotal([{ product_id: 'golden-retriever-001', quantity: 2 }]) === 2400,
+    'carts draw pets as well as supplies': () =>
+      [...smalls, ...larges].some((c) => c.items.some((i) => !i.product_id.startsWith('SUP-'))),
+    'customer ids come from the pool': () => /^CUST-\d{5}$/.test(customerId()),
+  });
+
+  const fixed = new Date(Date.UTC(2026, 10, 21, 15, 30, 12));
+  const ids = Array.from({ length: 500 }, () => correlationId());
+  check(null, {
+    'correlation ids have the TXN format': () => ids.every((id) => CORRELATION_ID_PATTERN.test(id)),
+    'correlation ids carry the UTC time': () =>
+      correlationId(fixed, () => 0).startsWith('TXN-20261121-153012-') &&
+      correlationId(fixed, () => 0.999).endsWith('-zzzzzz'),
+    'correlation ids are unique': () => new Set(ids).size === ids.length,
+  });
+
+  const injectedOf = (n: number, share: number) =>
+    Array.from({ length: n }, (_, i) => injectAt(i, share)).filter(Boolean).length;
+  check(null, {
+    'fault injection hits the share exactly over 20 iterations': () => injectedOf(20, 0.15) === 3,
+    'fault injection stays within 3 points of 15 % from 12 iterations on': () =>
+      Array.from({ length: 300 }, (_, k) => k + 12).every(
+        (n) => Math.abs(injectedOf(n, 0.15) / n - 0.15) <= 0.03,
+      ),
+    'no injection at share 0': () => injectedOf(100, 0) === 0,
+  });
+
+  const full = scaler(1);
+  const smoke = scaler(0.01);
+  check(null, {
+    'scale 1 keeps durations and rates': () => full.duration(120) === '120s' && full.rate(40) === 40,
+    'smoke scale shrinks durations to at least 1 s': () =>
+      smoke.duration(1800) === '18s' && smoke.duration(60) === '1s',
+    'smoke scale keeps a few requests per second': () => smoke.rate(300) === 5 && smoke.rate(2) === 2,
+    'phases are found by elapsed time': () => {
+      const phases = [
+        { name: 'a', seconds: 2 },
+        { name: 'b', seconds: 3 },
+      ];
+      return phaseAt(phases, 0) === 'a' && phaseAt(phases, 2500) === 'b' && phaseAt(phases, 9000) === 'b';
+    },
+  });
+}
