@@ -1,0 +1,147 @@
+// Routes declared with zod schemas. The same schemas validate requests (strictly: unknown fields are
+// rejected) and generate /openapi.json, so the documentation cannot drift from the behaviour.
+import { Router, type Request, type RequestHandler, type Response } from 'express';
+import { z } from 'zod';
+import { HttpError } from './errors.ts';
+
+type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
+
+export interface Reply {
+  status?: number;
+  body?: unknown;
+  headers?: Record<string, string>;
+}
+
+export interface RouteInput<B, Q, P, H> {
+  body: B;
+  query: Q;
+  params: P;
+  headers: H;
+  req: Request;
+  res: Response;
+}
+
+export interface RouteDef<B, Q, P, H> {
+  method: Method;
+  /** Express path, e.g. /orders/:id */
+  path: string;
+  summary: string;
+  body?: z.ZodType<B>;
+  query?: z.ZodType<Q>;
+  params?: z.ZodType<P>;
+  headers?: z.ZodType<H>;
+  /** Status code -> description, for the OpenAPI document. */
+  responses: Record<number, string>;
+  /** Business routes answer 503 when the service is marked unavailable by a fault. */
+  business?: boolean;
+  handler(input: RouteInput<B, Q, P, H>): Promise<Reply> | Reply;
+}
+
+type AnyRoute = RouteDef<unknown, unknown, unknown, unknown>;
+
+function describeIssues(location: string, error: z.ZodError): string {
+  return error.issues
+    .map((i) => {
+      const path = [location, ...i.path.map(String)].join('.');
+      return `${path}: ${i.message}`;
+    })
+    .join('; ');
+}
+
+function parse<T>(location: string, schema: z.ZodType<T> | undefined, value: unknown): T {
+  if (!schema) return value as T;
+  const result = schema.safeParse(value);
+  if (!result.success) {
+    throw new HttpError(400, 'validation_failed', describeIssues(location, result.error), {
+      issues: result.error.issues.map((i) => ({ location, path: i.path.map(String), message: i.message })),
+    });
+  }
+  return result.data;
+}
+
+const BODY_METHODS = new Set(['post', 'put', 'patch']);
+
+export class Api {
+  private readonly routes: AnyRoute[] = [];
+  readonly router = Router();
+  private readonly beforeBusiness: RequestHandler[];
+
+  constructor(opts: { beforeBusiness?: RequestHandler[] } = {}) {
+    this.beforeBusiness = opts.beforeBusiness ?? [];
+  }
+
+  route<B = undefined, Q = undefined, P = undefined, H = undefined>(def: RouteDef<B, Q, P, H>): void {
+    const route = def as unknown as AnyRoute;
+    this.routes.push(route);
+    const handler: RequestHandler = async (req, res) => {
+      if (BODY_METHODS.has(def.method) && route.body) {
+        if (!req.is('application/json')) {
+          throw new HttpError(415, 'unsupported_media_type', 'Content-Type must be application/json');
+        }
+      }
+      const input: RouteInput<unknown, unknown, unknown, unknown> = {
+        body: route.body ? parse('body', route.body, req.body) : undefined,
+        query: parse('query', route.query, { ...req.query }),
+        params: parse('params', route.params, { ...req.params }),
+        headers: parse('headers', route.headers, req.headers),
+        req,
+        res,
+      };
+      const reply = await route.handler(input);
+      if (reply.headers) res.set(reply.headers);
+      res.status(reply.status ?? 200);
+      if (reply.body === undefined) res.end();
+      else res.json(reply.body);
+    };
+    const chain = def.business ? [...this.beforeBusiness, handler] : [handler];
+    this.router[def.method](def.path, ...chain);
+  }
+
+  openapi(info: { title: string; version: string; description: string }): object {
+    const paths: Record<string, Record<string, unknown>> = {};
+    for (const r of this.routes) {
+      const oaPath = r.path.replace(/:([A-Za-z0-9_]+)/g, '{$1}');
+      const parameters: object[] = [];
+      for (const [location, schema] of [
+        ['path', r.params],
+        ['query', r.query],
+        ['header', r.headers],
+      ] as const) {
+        if (!schema) continue;
+        const json = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as {
+          properties?: Record<string, object>;
+          required?: string[];
+        };
+        for (const [name, prop] of Object.entries(json.properties ?? {})) {
+          parameters.push({
+            name,
+            in: location,
+            required: json.required?.includes(name) ?? false,
+            schema: prop,
+          });
+        }
+      }
+      paths[oaPath] ??= {};
+      paths[oaPath][r.method] = {
+        summary: r.summary,
+        parameters,
+        ...(r.body
+          ? {
+              requestBody: {
+                required: true,
+                content: {
+                  'application/json': {
+                    schema: z.toJSONSchema(r.body, { io: 'input', unrepresentable: 'any' }),
+                  },
+                },
+              },
+            }
+          : {}),
+        responses: Object.fromEntries(
+          Object.entries(r.responses).map(([status, description]) => [status, { description }]),
+        ),
+      };
+    }
+    return { openapi: '3.1.0', info, paths };
+  }
+}

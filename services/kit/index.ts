@@ -1,0 +1,15 @@
+// The service kit: everything the five services share. Import from here, except main.ts files, which
+// go through bootstrap.ts so telemetry starts before express loads.
+export {
+  defineService,
+  startService,
+  type Kit,
+  type Hooks,
+  type RunningService,
+  type Config,
+} from './service.ts';
+export { HttpError, badRequest, notFound, conflict, unprocessable, unavailable } from './errors.ts';
+export { withSpan } from './telemetry.ts';
+export { Faults } from './faults.ts';
+export type { ServiceClient } from './client.ts';
+export type { Database, Queryable } from './db/index.ts';
