@@ -58,11 +58,31 @@ export function candidates(prefs: Preferences, catalog: readonly Pet[]): Pet[] {
   return catalog.filter((p) => !excluded.has(p.id));
 }
 
-/** Best first; equal confidence keeps catalog order so the result never depends on sort stability. */
-export function sortRanking(scored: ScoredPet[], catalog: readonly Pet[]): ScoredPet[] {
+/**
+ * How much of what the owner offers the pet leaves unused (space and experience levels): among
+ * equally good matches, a working dog suits the expert on a farm better than a lap dog does.
+ */
+export function fitSlack(pet: Pet, prefs: Preferences): number {
+  const living = prefs.living_situation
+    ? Math.max(
+        0,
+        LIVING_SITUATIONS.indexOf(prefs.living_situation) - LIVING_SITUATIONS.indexOf(pet.livingSituation),
+      )
+    : 0;
+  const experience = prefs.experience_with_pets
+    ? Math.max(0, EXPERIENCES.indexOf(prefs.experience_with_pets) - EXPERIENCES.indexOf(pet.experience))
+    : 0;
+  return living + experience;
+}
+
+/** Best first; equal confidence: the tighter fit, then catalog order (never sort-stability luck). */
+export function sortRanking(scored: ScoredPet[], catalog: readonly Pet[], prefs: Preferences): ScoredPet[] {
   const position = new Map(catalog.map((p, i) => [p.id, i]));
   return scored.sort(
-    (a, b) => b.confidence - a.confidence || (position.get(a.pet.id) ?? 0) - (position.get(b.pet.id) ?? 0),
+    (a, b) =>
+      (Math.abs(b.confidence - a.confidence) > 1e-9 ? b.confidence - a.confidence : 0) ||
+      fitSlack(a.pet, prefs) - fitSlack(b.pet, prefs) ||
+      (position.get(a.pet.id) ?? 0) - (position.get(b.pet.id) ?? 0),
   );
 }
 

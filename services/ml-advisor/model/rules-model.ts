@@ -48,6 +48,7 @@ export const rulesModel: RecommendationModel = {
     const scored = sortRanking(
       candidates(prefs, catalog).map((p) => scoreByRules(p, prefs)),
       catalog,
+      prefs,
     );
     // Stable partition: filtered-in pets first, the rest only top the list up.
     return [

@@ -38,6 +38,7 @@ export function createWeightedModel(
           return { pet, factors, requirements, confidence: weighted * (0.5 + 0.5 * requirements) };
         }),
         catalog,
+        prefs,
       );
     },
     recommend(prefs, catalog = PETS) {
