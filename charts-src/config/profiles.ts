@@ -25,6 +25,8 @@ export interface Profile {
   readonly postgres: { readonly resources: ResourceSpec; readonly storage: string };
   readonly traceBackend: { readonly resources: ResourceSpec; readonly maxTraces: number };
   readonly loadJob: { readonly resources: ResourceSpec };
+  /** Requests/limits of the Istio sidecar in every meshed pod (pod annotations). */
+  readonly sidecar: ResourceSpec;
   /** Upper bound on the sum of all pods' requests at their minimum replica counts. */
   readonly requestBudget: { readonly cpuMillis: number; readonly memoryMiB: number } | undefined;
   /** Pods spread across nodes (hard in production, best-effort on kind). */
@@ -52,6 +54,7 @@ export const PROFILES: Readonly<Record<ProfileName, Profile>> = {
     loadJob: {
       resources: { requests: { cpu: '200m', memory: '128Mi' }, limits: { cpu: '1', memory: '512Mi' } },
     },
+    sidecar: { requests: { cpu: '50m', memory: '64Mi' }, limits: { cpu: '500m', memory: '256Mi' } },
     // A 3-node kind cluster on a laptop also runs Istio, Prometheus and Grafana: keep ours small.
     requestBudget: { cpuMillis: 4000, memoryMiB: 6144 },
     spreadWhenUnsatisfiable: 'ScheduleAnyway',
@@ -74,6 +77,7 @@ export const PROFILES: Readonly<Record<ProfileName, Profile>> = {
     loadJob: {
       resources: { requests: { cpu: '500m', memory: '256Mi' }, limits: { cpu: '2', memory: '1Gi' } },
     },
+    sidecar: { requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '1', memory: '512Mi' } },
     requestBudget: undefined,
     spreadWhenUnsatisfiable: 'DoNotSchedule',
   },

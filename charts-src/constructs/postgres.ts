@@ -7,7 +7,7 @@ import { NAMESPACE } from '../../catalog/services.ts';
 import type { Profile } from '../config/profiles.ts';
 import { POSTGRES, POSTGRES_SECRET } from '../config/platform.ts';
 import { VERSIONS } from '../config/versions.ts';
-import { containerResources, containerSecurity } from '../lib/hardening.ts';
+import { containerResources, containerSecurity, sidecarAnnotations } from '../lib/hardening.ts';
 import { podLabels } from '../lib/labels.ts';
 import { DATABASE_URL_KEY } from './service-workload.ts';
 
@@ -70,7 +70,7 @@ export class Postgres extends Construct {
       service,
       replicas: 1,
       select: false,
-      podMetadata: { labels },
+      podMetadata: { labels, annotations: sidecarAnnotations(profile.sidecar) },
       serviceAccount,
       automountServiceAccountToken: false,
       terminationGracePeriod: Duration.seconds(60),

@@ -7,7 +7,12 @@ import { CLUSTER_CONTAINER_PORT, NAMESPACE } from '../../catalog/services.ts';
 import type { ServiceName, ServiceSpec } from '../../catalog/services.ts';
 import type { Profile } from '../config/profiles.ts';
 import { clusterUrl, JAEGER, SERVICE_UID } from '../config/platform.ts';
-import { containerResources, containerSecurity, spreadOverNodes } from '../lib/hardening.ts';
+import {
+  containerResources,
+  containerSecurity,
+  sidecarAnnotations,
+  spreadOverNodes,
+} from '../lib/hardening.ts';
 import { deploymentName, podLabels } from '../lib/labels.ts';
 
 export type Track = 'stable' | 'canary';
@@ -79,6 +84,7 @@ export class ServiceWorkload extends kplus.Deployment {
           'prometheus.io/path': '/metrics',
           // Let the app finish its drain before Envoy stops (Istio holds the proxy until then).
           'proxy.istio.io/config': '{"holdApplicationUntilProxyStarts": true}',
+          ...sidecarAnnotations(profile.sidecar),
         },
       },
       serviceAccount: props.serviceAccount,

@@ -7,7 +7,7 @@ import { Construct } from 'constructs';
 import type { Profile } from '../config/profiles.ts';
 import { JAEGER } from '../config/platform.ts';
 import { VERSIONS } from '../config/versions.ts';
-import { containerResources, containerSecurity } from '../lib/hardening.ts';
+import { containerResources, containerSecurity, sidecarAnnotations } from '../lib/hardening.ts';
 import { podLabels } from '../lib/labels.ts';
 
 export class TraceBackend extends Construct {
@@ -30,6 +30,7 @@ export class TraceBackend extends Construct {
           'prometheus.io/scrape': 'true',
           'prometheus.io/port': String(JAEGER.adminPort),
           'prometheus.io/path': '/metrics',
+          ...sidecarAnnotations(props.profile.sidecar),
         },
       },
       serviceAccount,

@@ -43,6 +43,16 @@ export function containerResources(spec: ResourceSpec): kplus.ContainerResources
   };
 }
 
+/** Pod annotations that size the Istio sidecar (its defaults are not sized for a laptop). */
+export function sidecarAnnotations(sidecar: ResourceSpec): Record<string, string> {
+  return {
+    'sidecar.istio.io/proxyCPU': sidecar.requests.cpu,
+    'sidecar.istio.io/proxyMemory': sidecar.requests.memory,
+    'sidecar.istio.io/proxyCPULimit': sidecar.limits.cpu,
+    'sidecar.istio.io/proxyMemoryLimit': sidecar.limits.memory,
+  };
+}
+
 export interface SpreadOptions {
   readonly labels: Record<string, string>;
   readonly whenUnsatisfiable: 'DoNotSchedule' | 'ScheduleAnyway';
