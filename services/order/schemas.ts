@@ -1,0 +1,46 @@
+import { z } from 'zod';
+
+export const createOrderBody = z.strictObject({
+  customer_id: z
+    .string({ message: 'customer_id is required' })
+    .regex(/^[A-Za-z0-9_.@-]{1,80}$/, 'customer_id must be 1-80 characters of A-Z a-z 0-9 _ . @ -'),
+  items: z
+    .array(
+      z.strictObject({
+        product_id: z
+          .string()
+          .regex(/^[A-Za-z0-9-]{1,64}$/, 'product_id must be a SKU (letters, digits, dashes)'),
+        quantity: z
+          .number({ message: 'quantity must be a number' })
+          .int('quantity must be a whole number')
+          .positive('quantity must be at least 1')
+          .max(100, 'quantity must be at most 100'),
+      }),
+      { message: 'items must be an array' },
+    )
+    .min(1, 'at least one item is required')
+    .max(20, 'at most 20 items per order'),
+  shipping_address: z
+    .strictObject({
+      name: z.string().min(1).max(120).optional(),
+      street: z.string().min(1).max(200),
+      city: z.string().min(1).max(100),
+      postal_code: z
+        .string()
+        .regex(/^[A-Za-z0-9 -]{2,12}$/, 'postal_code must be 2-12 letters, digits, spaces or dashes'),
+      country: z.string().regex(/^[A-Z]{2}$/, 'country must be an ISO 3166 alpha-2 code such as US'),
+    })
+    .optional(),
+});
+export type CreateOrderBody = z.infer<typeof createOrderBody>;
+
+export const orderParams = z.strictObject({
+  id: z.string().regex(/^ORD-[A-Z0-9]{1,40}$/, 'expected an order id such as ORD-1A2B3C4D5E6F'),
+});
+
+export const listQuery = z.strictObject({
+  customer_id: z
+    .string()
+    .regex(/^[A-Za-z0-9_.@-]{1,80}$/, 'customer_id must be 1-80 characters of A-Z a-z 0-9 _ . @ -'),
+  limit: z.coerce.number().int().min(1).max(100).default(20),
+});

@@ -1,0 +1,3 @@
+import { bootstrap } from '../kit/bootstrap.ts';
+
+await bootstrap('payment', () => import('./service.ts'));

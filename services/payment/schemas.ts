@@ -1,0 +1,37 @@
+import { z } from 'zod';
+
+const ID = /^[A-Za-z0-9_-]{1,80}$/;
+
+export const money = z
+  .number({ message: 'amount must be a number' })
+  .positive('amount must be greater than 0')
+  .max(1_000_000, 'amount must not exceed 1000000')
+  .refine((v) => Math.abs(v * 100 - Math.round(v * 100)) < 1e-6, 'amount must have at most 2 decimals');
+
+export const chargeBody = z.strictObject({
+  order_id: z.string().regex(ID, 'expected letters, digits, _ or -').optional(),
+  customer_id: z.string().min(1, 'customer_id is required').max(80),
+  amount: money,
+  currency: z.literal('USD', { message: 'only USD is supported' }).default('USD'),
+  card: z
+    .strictObject({
+      number: z.string().regex(/^[0-9]{12,19}$/, 'card.number must be 12-19 digits'),
+      cvv: z.string().regex(/^[0-9]{3,4}$/, 'card.cvv must be 3 or 4 digits'),
+      expiry: z.string().regex(/^(0[1-9]|1[0-2])\/[0-9]{2}$/, 'card.expiry must be MM/YY'),
+    })
+    .optional(),
+});
+export type ChargeBody = z.infer<typeof chargeBody>;
+
+export const idempotencyHeaders = z.looseObject({
+  'idempotency-key': z
+    .string({ message: 'Idempotency-Key header is required' })
+    .regex(/^[A-Za-z0-9_:.-]{1,128}$/, 'Idempotency-Key must be 1-128 characters of A-Z a-z 0-9 _ : . -'),
+});
+
+export const paymentParams = z.strictObject({ id: z.string().regex(ID, 'expected a payment id') });
+export const refundBody = z.strictObject({ reason: z.string().min(1).max(200).default('refund requested') });
+export const voidBody = z.strictObject({
+  idempotency_key: z.string().regex(/^[A-Za-z0-9_:.-]{1,128}$/, 'expected the idempotency key of the charge'),
+  reason: z.string().min(1).max(200).default('void requested'),
+});
