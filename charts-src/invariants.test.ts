@@ -126,7 +126,10 @@ describe('profile specifics', () => {
       expect(t.metadata.labels?.['sidecar.istio.io/inject']).toBe('false');
       const volumes = (t.spec.volumes ?? []) as Json[];
       const cm = volumes.find((v) => v.configMap)?.configMap.name as string;
-      expect(find(load, 'ConfigMap', cm).data).toHaveProperty(['script.js']);
+      const data = find(load, 'ConfigMap', cm);
+      expect({ ...(data.data as Json), ...(data.binaryData as Json) }).toHaveProperty([
+        (t.spec.containers[0]?.args as string[]).at(-1)?.split('/').at(-1) as string,
+      ]);
     }
   });
 });
@@ -182,7 +185,17 @@ describe('each invariant check fails when its invariant breaks', () => {
     const objs = copyOf('kind');
     const ap = find(objs, 'AuthorizationPolicy', 'inventory');
     (spec(ap).rules as Json[])[0]?.from[0].source.principals.push('cluster.local/ns/petstore/sa/ml-advisor');
-    expect(checkAuthorizationPolicies(objs)[0]).toMatch(/^inventory principals/);
+    expect(checkAuthorizationPolicies(objs)).toEqual([
+      'inventory principals ["cluster.local/ns/petstore/sa/ml-advisor","cluster.local/ns/petstore/sa/order","cluster.local/ns/petstore/sa/petstore"] != ["cluster.local/ns/petstore/sa/order","cluster.local/ns/petstore/sa/petstore"]',
+    ]);
+  });
+
+  it('authorization policy that opens more of a service to the gateway', () => {
+    const objs = copyOf('kind');
+    const ap = find(objs, 'AuthorizationPolicy', 'inventory');
+    const gatewayRule = (spec(ap).rules as Json[])[1] as Json;
+    gatewayRule.to[0].operation.methods.push('POST');
+    expect(checkAuthorizationPolicies(objs)[0]).toMatch(/^inventory gateway rule/);
   });
 
   it('container hardening', () => {

@@ -9,6 +9,7 @@ import {
   SERVICES,
 } from '../catalog/services.ts';
 import type { ServiceName } from '../catalog/services.ts';
+import { ingressRoutesOf } from './config/ingress.ts';
 import type { Profile } from './config/profiles.ts';
 import { quantity } from './lib/hardening.ts';
 import type { K8sObject } from './test-support.ts';
@@ -210,7 +211,7 @@ export function checkNetworkPolicies(objects: K8sObject[]): string[] {
     const s = spec<{ ingress?: NetpolRule[]; egress?: NetpolRule[] }>(policy);
     const ingress = [
       ...expectedCallers(name).map((c) => `app:${c}:${app}`),
-      ...(name === 'petstore' ? [`ns:istio-ingress/istio=ingressgateway:${app}`] : []),
+      ...(ingressRoutesOf(name).length > 0 ? [`ns:istio-ingress/istio=ingressgateway:${app}`] : []),
       'ns:monitoring:15020',
     ];
     const egress = [
@@ -240,13 +241,16 @@ export function checkNetworkPolicies(objects: K8sObject[]): string[] {
   return out;
 }
 
-/** AuthorizationPolicies admit exactly the callers' service accounts (+ the gateway for the storefront). */
+/** AuthorizationPolicies admit exactly the callers' service accounts, plus the ingress gateway for
+ * the paths and methods config/ingress.ts exposes (and nothing else from it). */
 export function checkAuthorizationPolicies(objects: K8sObject[]): string[] {
   const out: string[] = [];
   const saOf = (app: string) => {
     const d = ofKind(objects, 'Deployment').find((o) => template(o).metadata.labels?.app === app);
     return d ? template(d).spec.serviceAccountName : undefined;
   };
+  const gateway = 'cluster.local/ns/istio-ingress/sa/istio-ingressgateway';
+  type Rule = { from?: { source: { principals?: string[] } }[]; to?: { operation: Json }[]; when?: unknown };
   for (const name of SERVICE_NAMES) {
     const policy = ofKind(objects, 'AuthorizationPolicy').find((p) =>
       matches(
@@ -258,18 +262,35 @@ export function checkAuthorizationPolicies(objects: K8sObject[]): string[] {
       out.push(`no AuthorizationPolicy for ${name}`);
       continue;
     }
-    const s = spec<{
-      action?: string;
-      rules: { from?: { source: { principals?: string[] } }[]; to?: unknown; when?: unknown }[];
-    }>(policy);
+    const s = spec<{ action?: string; rules: Rule[] }>(policy);
     if (s.action !== 'ALLOW') out.push(`${name} AuthorizationPolicy is not ALLOW`);
-    const principals = s.rules.flatMap((r) => (r.from ?? []).flatMap((f) => f.source.principals ?? []));
+    const principalsOf = (r: Rule) => (r.from ?? []).flatMap((f) => f.source.principals ?? []);
+    const callerRules = s.rules.filter((r) => !principalsOf(r).includes(gateway));
+    const gatewayRules = s.rules.filter((r) => principalsOf(r).includes(gateway));
+    const callers = callerRules.flatMap(principalsOf);
     const expected = expectedCallers(name).map((c) => `cluster.local/ns/${NAMESPACE}/sa/${saOf(c) ?? '?'}`);
-    if (name === 'petstore') expected.push('cluster.local/ns/istio-ingress/sa/istio-ingressgateway');
-    if (JSON.stringify(sorted(principals)) !== JSON.stringify(sorted(expected))) {
+    if (JSON.stringify(sorted(callers)) !== JSON.stringify(sorted(expected))) {
       out.push(
-        `${name} principals ${JSON.stringify(sorted(principals))} != ${JSON.stringify(sorted(expected))}`,
+        `${name} principals ${JSON.stringify(sorted(callers))} != ${JSON.stringify(sorted(expected))}`,
       );
+    }
+    if (callerRules.some((r) => r.to || r.when)) out.push(`${name} caller rule is narrowed unexpectedly`);
+    const routes = ingressRoutesOf(name);
+    if (gatewayRules.length !== routes.length) out.push(`${name} has ${gatewayRules.length} gateway rules`);
+    for (const [i, route] of routes.entries()) {
+      const rule = gatewayRules[i];
+      if (!rule) continue;
+      if (principalsOf(rule).length !== 1) out.push(`${name} gateway rule admits more than the gateway`);
+      const op = rule.to?.[0]?.operation ?? {};
+      const paths = route.prefix === '/' ? undefined : [route.prefix, `${route.prefix}/*`];
+      if (
+        JSON.stringify(op.paths) !== JSON.stringify(paths) ||
+        JSON.stringify(op.methods) !== JSON.stringify(route.methods)
+      ) {
+        out.push(
+          `${name} gateway rule ${JSON.stringify(op)} != route ${route.prefix} ${String(route.methods)}`,
+        );
+      }
     }
   }
   const peerAuth = ofKind(objects, 'PeerAuthentication');

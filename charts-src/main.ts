@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { App, Yaml } from 'cdk8s';
 import { LoadChart } from './charts/load-chart.ts';
 import { NamespaceChart, PetstoreChart } from './charts/petstore-chart.ts';
-import { LOAD_SCENARIOS } from './config/load.ts';
+import { loadScenarios } from './config/load.ts';
 import { PROFILES } from './config/profiles.ts';
 import type { Profile } from './config/profiles.ts';
 import { ADDON_VALUES } from './platform/addon-values.ts';
@@ -16,7 +16,7 @@ export function buildApps(profile: Profile, outdir: string): { main: App; load: 
   new NamespaceChart(main, '00-namespace');
   new PetstoreChart(main, '10-petstore', profile);
   const load = new App({ outdir: join(outdir, 'load') });
-  for (const scenario of LOAD_SCENARIOS) new LoadChart(load, `k6-${scenario}`, profile, scenario);
+  for (const scenario of loadScenarios()) new LoadChart(load, `k6-${scenario}`, profile, scenario);
   return { main, load };
 }
 

@@ -1,5 +1,5 @@
 // One chart per k6 scenario, written apart from the petstore chart: `make deploy` must not start
-// load; `make load SCENARIO=<name>` applies exactly one of these.
+// load; `make cluster-load SCENARIO=<name>` applies exactly one of these.
 import { existsSync, readFileSync } from 'node:fs';
 import { Chart } from 'cdk8s';
 import type { App } from 'cdk8s';
@@ -7,14 +7,16 @@ import { NAMESPACE } from '../../catalog/services.ts';
 import { SMOKE_SCRIPT } from '../config/load.ts';
 import type { Profile } from '../config/profiles.ts';
 import { LoadJob } from '../constructs/load-job.ts';
+import type { LoadScript } from '../constructs/load-job.ts';
 import { PART_OF } from '../lib/labels.ts';
 
 const BUILD_DIR = new URL('../../build/load/', import.meta.url);
 
-/** The bundled k6 script of a scenario if the load build produced one, else the smoke script. */
-export function loadScript(scenario: string): string {
-  const built = new URL(`${scenario}.js`, BUILD_DIR);
-  return existsSync(built) ? readFileSync(built, 'utf8') : SMOKE_SCRIPT;
+/** The scenario's k6 archive if `make cluster-load` built one, else the smoke script. */
+export function loadScript(scenario: string): LoadScript {
+  const archive = new URL(`${scenario}.tar`, BUILD_DIR);
+  if (existsSync(archive)) return { kind: 'archive', content: readFileSync(archive) };
+  return { kind: 'script', content: SMOKE_SCRIPT };
 }
 
 export class LoadChart extends Chart {

@@ -49,10 +49,7 @@ export class PetstoreChart extends Chart {
         canary: svc.canaryConfig,
       });
     }
-    new MeshSecurity(this, 'mesh', {
-      stableVersion: profile.stableVersion,
-      storefrontCanary: profile.canaries.petstore,
-    });
+    new MeshSecurity(this, 'mesh', { canaries: profile.canaries });
 
     renderDefaultDeny(this, 'default-deny');
     renderWorkloadPolicy(this, 'postgres-netpol', postgresNetworkPolicy());

@@ -5,7 +5,7 @@ import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import type { Profile } from '../config/profiles.ts';
 import { clusterUrl, INGRESS_GATEWAY_RELEASE, INGRESS_NAMESPACE } from '../config/platform.ts';
-import { LOAD_SCRIPT_KEY } from '../config/load.ts';
+import { ARCHIVE_KEY, SCRIPT_KEY, SCRIPTS_MOUNT } from '../config/load.ts';
 import { VERSIONS } from '../config/versions.ts';
 import { containerResources, containerSecurity } from '../lib/hardening.ts';
 import { podLabels } from '../lib/labels.ts';
@@ -14,20 +14,28 @@ import { LOAD_APP } from './peers.ts';
 /** Uid of the k6 user in the grafana/k6 image. */
 const K6_UID = 12345;
 
+export type LoadScript =
+  | { readonly kind: 'script'; readonly content: string }
+  | { readonly kind: 'archive'; readonly content: Buffer };
+
 export interface LoadJobProps {
   readonly profile: Profile;
   readonly scenario: string;
-  readonly script: string;
+  readonly script: LoadScript;
 }
 
 export class LoadJob extends Construct {
   constructor(scope: Construct, id: string, props: LoadJobProps) {
     super(scope, id);
     const name = `k6-${props.scenario}`;
+    const gateway = clusterUrl(INGRESS_GATEWAY_RELEASE, INGRESS_NAMESPACE);
     const script = new kplus.ConfigMap(this, 'script', {
       metadata: { name },
-      data: { [LOAD_SCRIPT_KEY]: props.script },
+      ...(props.script.kind === 'script'
+        ? { data: { [SCRIPT_KEY]: props.script.content } }
+        : { binaryData: { [ARCHIVE_KEY]: props.script.content.toString('base64') } }),
     });
+    const entry = `${SCRIPTS_MOUNT}/${props.script.kind === 'script' ? SCRIPT_KEY : ARCHIVE_KEY}`;
     const labels = {
       ...podLabels(LOAD_APP, VERSIONS.k6Image.split(':')[1] ?? 'unknown', 'load'),
       scenario: props.scenario,
@@ -54,15 +62,19 @@ export class LoadJob extends Construct {
       name: 'k6',
       image: VERSIONS.k6Image,
       imagePullPolicy: kplus.ImagePullPolicy.IF_NOT_PRESENT,
-      args: ['run', '--summary-export=/tmp/summary.json', `/scripts/${LOAD_SCRIPT_KEY}`],
+      args: ['run', entry],
+      // Every entry point the scripts use is reached through the gateway (config/ingress.ts).
       envVariables: {
-        BASE_URL: kplus.EnvValue.fromValue(clusterUrl(INGRESS_GATEWAY_RELEASE, INGRESS_NAMESPACE)),
-        SCENARIO: kplus.EnvValue.fromValue(props.scenario),
+        PETSTORE_URL: kplus.EnvValue.fromValue(gateway),
+        ORDER_URL: kplus.EnvValue.fromValue(gateway),
+        INVENTORY_URL: kplus.EnvValue.fromValue(gateway),
+        REPORT_DIR: kplus.EnvValue.fromValue('/tmp'),
+        K6_NO_USAGE_REPORT: kplus.EnvValue.fromValue('true'),
       },
       resources: containerResources(props.profile.loadJob.resources),
       securityContext: containerSecurity(K6_UID),
       volumeMounts: [
-        { path: '/scripts', volume: scripts, readOnly: true },
+        { path: SCRIPTS_MOUNT, volume: scripts, readOnly: true },
         { path: '/tmp', volume: tmp },
       ],
     });

@@ -1,6 +1,6 @@
 // Mesh identity rules: mTLS required for every workload in the namespace, and per workload an
-// AuthorizationPolicy that admits exactly the service accounts of its callers (plus the ingress
-// gateway for the storefront). Also the ingress Gateway and the storefront's public route.
+// AuthorizationPolicy that admits exactly the service accounts of its callers, plus the ingress
+// gateway for the paths it exposes (config/ingress.ts). Also the Gateway and its VirtualService.
 import { Gateway } from '@kubernetes-models/istio/networking.istio.io/v1/Gateway';
 import { VirtualService } from '@kubernetes-models/istio/networking.istio.io/v1/VirtualService';
 import { AuthorizationPolicy } from '@kubernetes-models/istio/security.istio.io/v1/AuthorizationPolicy';
@@ -8,6 +8,7 @@ import { PeerAuthentication } from '@kubernetes-models/istio/security.istio.io/v
 import { Construct } from 'constructs';
 import { callersOf, NAMESPACE, SERVICE_NAMES } from '../../catalog/services.ts';
 import type { ServiceName } from '../../catalog/services.ts';
+import { ingressRoutesOf, INGRESS_ROUTES } from '../config/ingress.ts';
 import type { CanaryConfig } from '../config/profiles.ts';
 import {
   INGRESS_GATEWAY_SELECTOR,
@@ -18,36 +19,53 @@ import {
 } from '../config/platform.ts';
 import { serviceAccountName } from '../lib/labels.ts';
 import { typedObject } from '../lib/typed.ts';
-import { INGRESS_EXPOSED, principal, STATEFUL_SERVICES } from './peers.ts';
+import { principal, STATEFUL_SERVICES } from './peers.ts';
 import { INGRESS_ROUTE, routesFor } from './traffic-routing.ts';
 
 export const GATEWAY_NAME = 'petstore-gateway';
 
-export function allowedPrincipals(name: ServiceName): string[] {
-  const principals = callersOf(name).map((caller) => principal(NAMESPACE, serviceAccountName(caller)));
-  if (INGRESS_EXPOSED.includes(name))
-    principals.push(principal(INGRESS_NAMESPACE, INGRESS_GATEWAY_SERVICE_ACCOUNT));
-  return principals;
+const GATEWAY_PRINCIPAL = principal(INGRESS_NAMESPACE, INGRESS_GATEWAY_SERVICE_ACCOUNT);
+
+interface AuthzRule {
+  from: { source: { principals: string[] } }[];
+  to?: { operation: { paths?: string[]; methods?: string[] } }[];
 }
 
-function allowFrom(scope: Construct, id: string, app: string, principals: string[]): void {
+/** Callers may use any route; the gateway only the paths and methods it exposes. */
+export function authorizationRules(name: ServiceName): AuthzRule[] {
+  const rules: AuthzRule[] = [];
+  const callers = callersOf(name).map((caller) => principal(NAMESPACE, serviceAccountName(caller)));
+  if (callers.length > 0) rules.push({ from: [{ source: { principals: callers } }] });
+  for (const route of ingressRoutesOf(name)) {
+    const operation = {
+      ...(route.prefix === '/' ? {} : { paths: [route.prefix, `${route.prefix}/*`] }),
+      ...(route.methods ? { methods: [...route.methods] } : {}),
+    };
+    rules.push({
+      from: [{ source: { principals: [GATEWAY_PRINCIPAL] } }],
+      ...(Object.keys(operation).length > 0 ? { to: [{ operation }] } : {}),
+    });
+  }
+  return rules;
+}
+
+function allowFrom(scope: Construct, id: string, app: string, rules: AuthzRule[]): void {
   typedObject(
     scope,
     id,
     new AuthorizationPolicy({
       metadata: { name: app },
-      spec: {
-        selector: { matchLabels: { app } },
-        action: 'ALLOW',
-        rules: [{ from: [{ source: { principals } }] }],
-      },
+      spec: { selector: { matchLabels: { app } }, action: 'ALLOW', rules },
     }),
   );
 }
 
+const fromServiceAccounts = (names: readonly ServiceName[]): AuthzRule[] => [
+  { from: [{ source: { principals: names.map((n) => principal(NAMESPACE, serviceAccountName(n))) } }] },
+];
+
 export interface MeshSecurityProps {
-  readonly stableVersion: string;
-  readonly storefrontCanary: CanaryConfig | undefined;
+  readonly canaries: Partial<Record<ServiceName, CanaryConfig>>;
 }
 
 export class MeshSecurity extends Construct {
@@ -59,19 +77,9 @@ export class MeshSecurity extends Construct {
       new PeerAuthentication({ metadata: { name: 'default' }, spec: { mtls: { mode: 'STRICT' } } }),
     );
 
-    for (const name of SERVICE_NAMES) allowFrom(this, `authz-${name}`, name, allowedPrincipals(name));
-    allowFrom(
-      this,
-      'authz-postgres',
-      POSTGRES.name,
-      STATEFUL_SERVICES.map((n) => principal(NAMESPACE, serviceAccountName(n))),
-    );
-    allowFrom(
-      this,
-      'authz-jaeger',
-      JAEGER.name,
-      SERVICE_NAMES.map((n) => principal(NAMESPACE, serviceAccountName(n))),
-    );
+    for (const name of SERVICE_NAMES) allowFrom(this, `authz-${name}`, name, authorizationRules(name));
+    allowFrom(this, 'authz-postgres', POSTGRES.name, fromServiceAccounts(STATEFUL_SERVICES));
+    allowFrom(this, 'authz-jaeger', JAEGER.name, fromServiceAccounts(SERVICE_NAMES));
 
     typedObject(
       this,
@@ -84,18 +92,21 @@ export class MeshSecurity extends Construct {
         },
       }),
     );
-    const [storefront] = INGRESS_EXPOSED;
-    if (!storefront) throw new Error('no service is exposed through the ingress gateway');
+    // Path routes in INGRESS_ROUTES order; each exposed service keeps its canary split and overrides.
+    const http = INGRESS_ROUTES.flatMap((route) =>
+      routesFor(
+        route.service,
+        props.canaries[route.service],
+        INGRESS_ROUTE,
+        route.prefix === '/' ? {} : { uri: { prefix: route.prefix } },
+      ),
+    );
     typedObject(
       this,
-      'storefront-route',
+      'ingress-route',
       new VirtualService({
-        metadata: { name: `${storefront}-ingress` },
-        spec: {
-          hosts: ['*'],
-          gateways: [GATEWAY_NAME],
-          http: routesFor(storefront, props.storefrontCanary, INGRESS_ROUTE, {}),
-        },
+        metadata: { name: 'ingress' },
+        spec: { hosts: ['*'], gateways: [GATEWAY_NAME], http },
       }),
     );
   }

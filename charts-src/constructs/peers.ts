@@ -13,11 +13,12 @@ import {
   MONITORING_NAMESPACE,
   POSTGRES,
 } from '../config/platform.ts';
+import { INGRESS_ROUTES } from '../config/ingress.ts';
 import { DNS_RULE } from './network-policy.ts';
 import type { PolicyRule, WorkloadPolicy } from './network-policy.ts';
 
 /** Services reachable from outside the cluster through the ingress gateway. */
-export const INGRESS_EXPOSED: readonly ServiceName[] = ['petstore'];
+export const INGRESS_EXPOSED: readonly ServiceName[] = [...new Set(INGRESS_ROUTES.map((r) => r.service))];
 /** Label of the k6 load pods (outside the mesh; they reach the storefront through the gateway). */
 export const LOAD_APP = 'k6';
 
