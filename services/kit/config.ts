@@ -14,7 +14,7 @@ function urlVar(name: ServiceName): string {
 }
 
 const baseShape = {
-  PORT: z.coerce.number().int().min(1).max(65535).optional(),
+  PORT: z.coerce.number().int().min(0).max(65535).optional(),
   HOST: z.string().min(1).default('127.0.0.1'),
   SERVICE_VERSION: z
     .string()

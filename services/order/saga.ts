@@ -250,9 +250,13 @@ export class OrderSaga {
       failure_reason: failure.message,
     });
     this.d.audit.emit('order_compensation_started', { ...who, reason: failure.code });
-    try {
-      if (undo.void) {
-        await this.compensate('payment', () =>
+    // Each compensation is attempted even if another fails (stock goes back on sale while payment is
+    // down); the order ends 'failed' only when all succeeded, otherwise recovery retries later.
+    const undos: [boolean, string, () => Promise<{ status: number }>][] = [
+      [
+        undo.void,
+        'void_payment',
+        () =>
           this.d.payment.call({
             method: 'POST',
             path: '/payments/void',
@@ -260,11 +264,11 @@ export class OrderSaga {
             idempotent: true,
             body: { idempotency_key: order.id, reason: `order failed: ${failure.code}` },
           }),
-        );
-        this.d.metrics.counter('sagaCompensations').inc({ step: 'void_payment', reason: failure.code });
-      }
-      if (undo.release) {
-        await this.compensate('inventory', () =>
+      ],
+      [
+        undo.release,
+        'release_inventory',
+        () =>
           this.d.inventory.call({
             method: 'POST',
             path: `/reservations/${order.reservation_id}/release`,
@@ -272,11 +276,21 @@ export class OrderSaga {
             idempotent: true,
             body: { reason: `order failed: ${failure.code}` },
           }),
-        );
-        this.d.metrics.counter('sagaCompensations').inc({ step: 'release_inventory', reason: failure.code });
+      ],
+    ];
+    const problems: string[] = [];
+    for (const [wanted, step, call] of undos) {
+      if (!wanted) continue;
+      try {
+        const res = await call();
+        if (res.status >= 400) throw new Error(`HTTP ${res.status}`);
+        this.d.metrics.counter('sagaCompensations').inc({ step, reason: failure.code });
+      } catch (err) {
+        problems.push(`${step}: ${(err as Error).message}`);
       }
-    } catch (err) {
-      this.d.audit.emit('order_compensation_deferred', { ...who, reason: (err as Error).message });
+    }
+    if (problems.length) {
+      this.d.audit.emit('order_compensation_deferred', { ...who, reason: problems.join('; ') });
       throw Object.assign(failure, {
         details: { ...failure.details, order_id: order.id, status: 'compensating' },
       });
@@ -295,15 +309,6 @@ export class OrderSaga {
       error_type: failure.code,
     });
     throw Object.assign(failure, { details: { ...failure.details, order_id: order.id, status: 'failed' } });
-  }
-
-  /** A compensating call must succeed (2xx, or 409 for "already committed" which cannot be undone). */
-  private async compensate(
-    target: string,
-    call: () => Promise<{ status: number; body: unknown }>,
-  ): Promise<void> {
-    const res = await call();
-    if (res.status >= 400) throw new Error(`${target} refused compensation with HTTP ${res.status}`);
   }
 
   /**
