@@ -77,13 +77,15 @@ function freePort(): Promise<number> {
   });
 }
 
-function isAlive(pid: number): boolean {
+/** True while pid runs; an exited process waiting to be reaped by init (zombie) counts as gone. */
+export async function isRunning(pid: number): Promise<boolean> {
   try {
     process.kill(pid, 0);
-    return true;
   } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
+    if ((err as NodeJS.ErrnoException).code !== 'EPERM') return false;
   }
+  const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => undefined);
+  return stat === undefined ? true : !/^\d+ \(.*\) Z/s.test(stat);
 }
 
 async function pgCtl(bin: string, user: ServerUser, args: string[]) {
@@ -98,7 +100,7 @@ export async function reapStaleServers(): Promise<void> {
     if (!name.startsWith(DIR_PREFIX)) continue;
     const dir = path.join(tmp, name);
     const owner = Number.parseInt(await readFile(path.join(dir, OWNER_FILE), 'utf8').catch(() => ''), 10);
-    if (Number.isInteger(owner) && isAlive(owner)) continue;
+    if (Number.isInteger(owner) && (await isRunning(owner))) continue;
     const data = path.join(dir, 'data');
     if (
       await access(path.join(data, 'postmaster.pid')).then(
@@ -185,7 +187,14 @@ export async function startPostgresServer(): Promise<PostgresServer> {
       async stop() {
         if (stopped) return;
         stopped = true;
-        await pgCtl(bin, user, ['-D', data, '-m', 'fast', '-w', 'stop']);
+        if (
+          await access(data).then(
+            () => true,
+            () => false,
+          )
+        ) {
+          await pgCtl(bin, user, ['-D', data, '-m', 'fast', '-w', 'stop']);
+        }
         await rm(dir, { recursive: true, force: true });
       },
     };

@@ -2,6 +2,8 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
+import { InMemorySpanExporter, SimpleSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openTestDatabase, testDatabaseTarget } from '../../../test/support/test-database.ts';
 import {
@@ -251,6 +253,36 @@ describe('migrate', () => {
       expect((await dbs[0]!.query('SELECT id FROM m_race ORDER BY id')).rows).toEqual([{ id: 1 }, { id: 2 }]);
     } finally {
       await Promise.all(dbs.map((d) => d.close()));
+    }
+  });
+});
+
+describe('tracing', () => {
+  it('adds one client span per query on PGlite and none of its own on postgres (instrumentation-pg does)', async () => {
+    const exporter = new InMemorySpanExporter();
+    const provider = new TracerProvider({ spanProcessors: [new SimpleSpanProcessor({ exporter })] });
+    trace.setGlobalTracerProvider(provider);
+    try {
+      await db.query('SELECT $1::int AS n', [1]);
+      await db.query('SELECT broken syntax here').catch(() => undefined);
+      await db.transaction((tx) => tx.query('SELECT 2'));
+      const spans = exporter.getFinishedSpans().filter((s) => s.instrumentationScope.name === 'mmf-db');
+      if (db.kind === 'postgres') {
+        expect(spans).toEqual([]);
+        return;
+      }
+      expect(spans.map((s) => s.name)).toEqual(['db.query', 'db.query', 'db.query']);
+      expect(spans[0]?.kind).toBe(SpanKind.CLIENT);
+      expect(spans[0]?.attributes).toMatchObject({
+        'db.system': 'postgresql',
+        'db.statement': 'SELECT $1::int AS n',
+        'db.operation': 'SELECT',
+      });
+      expect(spans[1]?.status.code).toBe(SpanStatusCode.ERROR);
+      expect(spans[1]?.events.map((e) => e.name)).toContain('exception');
+    } finally {
+      trace.disable();
+      await provider.shutdown();
     }
   });
 });
