@@ -160,14 +160,10 @@ export class OrderSaga {
       const done =
         order.status === 'paid'
           ? await this.commitAndConfirm(order)
-          : await this.fail(
-              order,
-              new SagaFailure(500, 'saga_interrupted', 'order processing was interrupted and rolled back'),
-              {
-                release: true,
-                void: order.status !== 'pending',
-              },
-            );
+          : await this.fail(order, this.interruption(order), {
+              release: true,
+              void: order.status !== 'pending',
+            });
       this.d.metrics.counter('sagasRecovered').inc({ resolution: 'confirmed' });
       return done;
     } catch (err) {
@@ -180,6 +176,13 @@ export class OrderSaga {
       }
       throw err;
     }
+  }
+
+  /** The failure an interrupted saga ends with: the original cause if compensation had started. */
+  private interruption(order: OrderRow): SagaFailure {
+    return order.status === 'compensating' && order.failure_code
+      ? new SagaFailure(500, order.failure_code, order.failure_reason ?? order.failure_code)
+      : new SagaFailure(500, 'saga_interrupted', 'order processing was interrupted and rolled back');
   }
 
   private async commitAndConfirm(order: OrderRow): Promise<OrderRow> {
