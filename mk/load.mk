@@ -14,7 +14,7 @@ LOAD_SCENARIOS := $(sort $(basename $(notdir $(wildcard load/scenarios/*.ts))))
 export K6_NO_USAGE_REPORT := true
 
 TOOLS += $(K6)
-TEST_TARGETS += load-typecheck load-selftest
+TEST_TARGETS += load-typecheck load-selftest load-test
 
 # Phony on purpose: the recipe itself decides, so a k6 of another version is replaced.
 .PHONY: $(K6)
@@ -47,3 +47,12 @@ load-smoke: $(K6) ## Every store scenario at smoke scale against an already runn
 	done; \
 	if [ -n "$$failed" ]; then echo "load-smoke failed:$$failed" >&2; exit 1; fi; \
 	echo "load-smoke: all $(words $(LOAD_STORE_SCENARIOS)) scenarios held their thresholds"
+
+# Starts the stack only if it is not already up, and then stops only what it started.
+.PHONY: load-test
+load-test: $(K6) install ## Start the local stack, run load-smoke against it, stop the stack
+	@if $(MAKE) status >/dev/null 2>&1; then \
+	  echo "load-test: stack already running, using it"; $(MAKE) load-smoke; \
+	else \
+	  trap '$(MAKE) down' EXIT; $(MAKE) up && $(MAKE) load-smoke; \
+	fi

@@ -59,7 +59,6 @@ export function staircase(steps: readonly RateStep[], scale: Scaler) {
 
 const orderLatency = (phase: string) => `http_req_duration{op:place_order,${PHASE_TAG}:${phase}}`;
 const failures = (phase: string) => `http_req_failed{${PHASE_TAG}:${phase}}`;
-const requests = (phase: string) => `http_reqs{${PHASE_TAG}:${phase}}`;
 const orders = (phase: string) => `http_reqs{op:place_order,${PHASE_TAG}:${phase}}`;
 
 /** Display-only thresholds that make k6 report every phase's submetrics. */
@@ -68,7 +67,6 @@ export function phaseThresholds(phases: readonly Phase[]): Thresholds {
   for (const { name } of phases) {
     thresholds[orderLatency(name)] = shown('trend');
     thresholds[failures(name)] = shown('rate');
-    thresholds[requests(name)] = shown('counter');
     thresholds[orders(name)] = shown('counter');
   }
   return thresholds;

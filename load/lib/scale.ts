@@ -17,6 +17,11 @@ export interface Scaler {
   rate(perSecond: number): number;
   /** Virtual users for an arrival rate: Little's law with headroom, never fewer than 2. */
   vusFor(perSecond: number, expectedLatencySeconds: number): number;
+  /**
+   * preAllocatedVUs and maxVUs for an arrival-rate executor: enough pre-allocated VUs for the
+   * expected latency (k6 drops iterations while it initialises more), room for four times that.
+   */
+  arrivalVus(perSecond: number, expectedLatencySeconds: number): { preAllocatedVUs: number; maxVUs: number };
 }
 
 export function parseScale(raw: string | undefined): number {
@@ -31,12 +36,14 @@ export function parseScale(raw: string | undefined): number {
 export function scaler(factor: number): Scaler {
   const seconds = (s: number): number => Math.max(MIN_SCALED_SECONDS, Math.round(s * factor));
   const rate = (r: number): number => Math.max(Math.min(r, MIN_SCALED_RATE), Math.round(r * factor));
+  // Twice the in-flight estimate absorbs latency spikes before k6 starts dropping iterations.
+  const vusFor = (r: number, latency: number): number => Math.max(2, Math.ceil(r * latency * 2));
   return {
     factor,
     seconds,
     duration: (s) => `${seconds(s)}s`,
     rate,
-    // Twice the in-flight estimate absorbs latency spikes before k6 starts dropping iterations.
-    vusFor: (r, latency) => Math.max(2, Math.ceil(r * latency * 2)),
+    vusFor,
+    arrivalVus: (r, latency) => ({ preAllocatedVUs: vusFor(r, latency), maxVUs: vusFor(r, latency * 4) }),
   };
 }

@@ -36,5 +36,12 @@ export const NO_SERVER_ERRORS: Thresholds = { server_errors: ['count==0'] };
  * names it, so this shows per-phase numbers that are recorded, not gated.
  */
 export function shown(kind: 'trend' | 'rate' | 'counter'): string[] {
-  return [kind === 'trend' ? 'max>=0' : kind === 'rate' ? 'rate>=0' : 'count>=0'];
+  return [SHOWN_EXPRESSIONS[kind]];
+}
+
+export const SHOWN_EXPRESSIONS = { trend: 'max>=0', rate: 'rate>=0', counter: 'count>=0' } as const;
+
+/** True for the always-holding thresholds of `shown`: they record, they do not gate. */
+export function isShownOnly(expression: string): boolean {
+  return (Object.values(SHOWN_EXPRESSIONS) as string[]).includes(expression);
 }

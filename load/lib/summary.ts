@@ -3,6 +3,7 @@
 // on stdout. Defining handleSummary replaces k6's own end-of-test summary, so the text lists what a
 // reader needs: each threshold with its value, failed checks, and the scenario's findings.
 import { REPORT_DIR, SCALE } from './env.ts';
+import { isShownOnly } from './slo.ts';
 
 export interface SummaryMetric {
   readonly type: 'counter' | 'gauge' | 'rate' | 'trend';
@@ -77,7 +78,18 @@ function formatValue(
 }
 
 function formatFinding(value: unknown): string {
+  if (Array.isArray(value)) return value.map((v) => `\n      ${formatFinding(v)}`).join('');
   return typeof value === 'object' && value !== null ? JSON.stringify(value) : String(value);
+}
+
+/** Findings with numbers rounded to 0.1: readable in the text and the JSON alike. */
+export function rounded(value: unknown): unknown {
+  if (typeof value === 'number') return Math.round(value * 10) / 10;
+  if (Array.isArray(value)) return value.map(rounded);
+  if (typeof value === 'object' && value !== null) {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, rounded(v)]));
+  }
+  return value;
 }
 
 export function textSummary(
@@ -86,7 +98,10 @@ export function textSummary(
   findings: Findings,
   reportPath: string,
 ): string {
-  const thresholds = thresholdResults(data);
+  const all = thresholdResults(data);
+  // Display-only thresholds exist to make k6 compute per-phase submetrics; the findings show those.
+  const thresholds = all.filter((t) => !isShownOnly(t.expression));
+  const recorded = all.length - thresholds.length;
   const failed = thresholds.filter((t) => !t.ok);
   const width = Math.max(20, ...thresholds.map((t) => t.metric.length));
   const lines = [
@@ -106,6 +121,7 @@ export function textSummary(
     lines.push('  failed checks:');
     for (const c of failedChecks) lines.push(`    ${c.name}: ${c.fails} of ${c.passes + c.fails} failed`);
   }
+  if (recorded > 0) lines.push(`    (and ${recorded} per-phase submetrics recorded for the findings)`);
   const keys = Object.keys(findings);
   if (keys.length > 0) {
     lines.push('  findings:');
@@ -128,7 +144,7 @@ export function summaryFor(
 ): (data: SummaryData) => Record<string, string> {
   return (data) => {
     const reportPath = `${REPORT_DIR}/${scenario}-summary.json`;
-    const found = findings(data);
+    const found = rounded(findings(data)) as Findings;
     const thresholds = thresholdResults(data);
     const report = {
       scenario,

@@ -5,6 +5,13 @@ import { correlationId } from './correlation.ts';
 import { PAYMENT_DECLINE } from './faults.ts';
 import { getOrder, getStock, listStock, placeOrder } from './store.ts';
 
+/**
+ * Typical latency of each transaction on the local stack at LATENCY_SCALE=1, for sizing VU pools:
+ * a small order is dominated by the simulated bank call (100-800 ms), a large one adds the fraud
+ * check (500-1500 ms).
+ */
+export const EXPECTED_SECONDS = { smallOrder: 1.5, largeOrder: 3, read: 0.3 } as const;
+
 export interface OrderOptions {
   readonly size: OrderSize;
   /** Inject a payment decline through the fault header: the intended answer is then 402. */

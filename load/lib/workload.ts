@@ -6,7 +6,7 @@ import type { Options } from 'k6/options';
 import { drawSize } from './carts.ts';
 import { SCALE } from './env.ts';
 import { injectAt } from './faults.ts';
-import { browse, buy, track } from './transactions.ts';
+import { browse, buy, EXPECTED_SECONDS, track } from './transactions.ts';
 
 export interface WorkloadRates {
   readonly buyPerSecond: number;
@@ -35,8 +35,7 @@ export function workloadScenarios(rates: WorkloadRates, seconds: number): NonNul
       rate: buy,
       timeUnit: '1s',
       duration,
-      preAllocatedVUs: SCALE.vusFor(buy, 1.5),
-      maxVUs: SCALE.vusFor(buy, 5),
+      ...SCALE.arrivalVus(buy, EXPECTED_SECONDS.largeOrder),
     },
     browsers: {
       executor: 'constant-arrival-rate',
@@ -44,8 +43,7 @@ export function workloadScenarios(rates: WorkloadRates, seconds: number): NonNul
       rate: browse,
       timeUnit: '1s',
       duration,
-      preAllocatedVUs: SCALE.vusFor(browse, 0.2),
-      maxVUs: SCALE.vusFor(browse, 2),
+      ...SCALE.arrivalVus(browse, EXPECTED_SECONDS.read),
     },
     trackers: {
       executor: 'constant-arrival-rate',
@@ -53,8 +51,7 @@ export function workloadScenarios(rates: WorkloadRates, seconds: number): NonNul
       rate: track,
       timeUnit: '1s',
       duration,
-      preAllocatedVUs: SCALE.vusFor(track, 0.2),
-      maxVUs: SCALE.vusFor(track, 2),
+      ...SCALE.arrivalVus(track, EXPECTED_SECONDS.read),
     },
   };
 }

@@ -4,7 +4,7 @@ import { SCALE } from '../lib/env.ts';
 import { baseOptions } from '../lib/options.ts';
 import { NO_SERVER_ERRORS, sloThresholds } from '../lib/slo.ts';
 import { stat, summaryFor } from '../lib/summary.ts';
-import { buy } from '../lib/transactions.ts';
+import { buy, EXPECTED_SECONDS } from '../lib/transactions.ts';
 
 const rate = SCALE.rate(5);
 
@@ -16,8 +16,7 @@ export const options = baseOptions(
       rate,
       timeUnit: '1s',
       duration: SCALE.duration(120),
-      preAllocatedVUs: SCALE.vusFor(rate, 0.5),
-      maxVUs: SCALE.vusFor(rate, 3),
+      ...SCALE.arrivalVus(rate, EXPECTED_SECONDS.smallOrder),
     },
   },
   { ...sloThresholds(['order']), ...NO_SERVER_ERRORS },

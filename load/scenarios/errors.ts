@@ -8,7 +8,7 @@ import { injectAt } from '../lib/faults.ts';
 import { baseOptions } from '../lib/options.ts';
 import { NO_SERVER_ERRORS, sloThresholds } from '../lib/slo.ts';
 import { stat, summaryFor } from '../lib/summary.ts';
-import { buy } from '../lib/transactions.ts';
+import { buy, EXPECTED_SECONDS } from '../lib/transactions.ts';
 
 export const ERROR_SHARE = 0.15;
 const TOLERANCE = 0.03;
@@ -22,8 +22,7 @@ export const options = baseOptions(
       rate,
       timeUnit: '1s',
       duration: SCALE.duration(300),
-      preAllocatedVUs: SCALE.vusFor(rate, 0.5),
-      maxVUs: SCALE.vusFor(rate, 3),
+      ...SCALE.arrivalVus(rate, EXPECTED_SECONDS.smallOrder),
     },
   },
   {

@@ -5,7 +5,7 @@ import { SCALE } from '../lib/env.ts';
 import { baseOptions } from '../lib/options.ts';
 import { NO_SERVER_ERRORS, orderSizeThresholds, sloThresholds } from '../lib/slo.ts';
 import { stat, summaryFor } from '../lib/summary.ts';
-import { buy } from '../lib/transactions.ts';
+import { buy, EXPECTED_SECONDS } from '../lib/transactions.ts';
 
 const rate = SCALE.rate(10);
 const duration = SCALE.duration(120);
@@ -18,8 +18,7 @@ export const options = baseOptions(
       rate,
       timeUnit: '1s',
       duration,
-      preAllocatedVUs: SCALE.vusFor(rate, 0.5),
-      maxVUs: SCALE.vusFor(rate, 3),
+      ...SCALE.arrivalVus(rate, EXPECTED_SECONDS.smallOrder),
     },
     large_orders: {
       executor: 'constant-arrival-rate',
@@ -27,9 +26,7 @@ export const options = baseOptions(
       rate,
       timeUnit: '1s',
       duration,
-      // Fraud check (<=1.5 s) plus bank call (<=0.8 s): each large order holds a VU for seconds.
-      preAllocatedVUs: SCALE.vusFor(rate, 2.5),
-      maxVUs: SCALE.vusFor(rate, 5),
+      ...SCALE.arrivalVus(rate, EXPECTED_SECONDS.largeOrder),
     },
   },
   { ...sloThresholds(['order']), ...orderSizeThresholds(), ...NO_SERVER_ERRORS },

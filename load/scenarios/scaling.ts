@@ -10,7 +10,7 @@ import { baseOptions } from '../lib/options.ts';
 import { phaseResults, phaseThresholds, staircase, tagPhase } from '../lib/phases.ts';
 import { NO_SERVER_ERRORS, sloThresholds } from '../lib/slo.ts';
 import { summaryFor } from '../lib/summary.ts';
-import { buy } from '../lib/transactions.ts';
+import { buy, EXPECTED_SECONDS } from '../lib/transactions.ts';
 
 const { requestsPerSecondPerPod: perPod, kind } = SERVICES.order.scaling;
 const RAMP_SECONDS = 30;
@@ -42,8 +42,7 @@ export const options = baseOptions(
       startRate: 1,
       timeUnit: '1s',
       stages,
-      preAllocatedVUs: SCALE.vusFor(phases[0]?.rps ?? 1, 1),
-      maxVUs: SCALE.vusFor(maxRps, 1),
+      ...SCALE.arrivalVus(maxRps, EXPECTED_SECONDS.smallOrder),
     },
   },
   { ...sloThresholds(['order']), ...NO_SERVER_ERRORS, ...phaseThresholds(phases) },
