@@ -8,7 +8,7 @@ import { clusterUrl, INGRESS_GATEWAY_RELEASE, INGRESS_NAMESPACE } from '../confi
 import { ARCHIVE_KEY, SCRIPT_KEY, SCRIPTS_MOUNT } from '../config/load.ts';
 import { VERSIONS } from '../config/versions.ts';
 import { containerResources, containerSecurity } from '../lib/hardening.ts';
-import { podLabels } from '../lib/labels.ts';
+import { lintException, podLabels } from '../lib/labels.ts';
 import { LOAD_APP } from './peers.ts';
 
 /** Uid of the k6 user in the grafana/k6 image. */
@@ -45,8 +45,16 @@ export class LoadJob extends Construct {
       metadata: { name },
       automountToken: false,
     });
+    const noProbes = 'a batch k6 run serves no traffic and is bounded by activeDeadlineSeconds';
     const job = new kplus.Job(this, 'job', {
-      metadata: { name, labels },
+      metadata: {
+        name,
+        labels,
+        annotations: {
+          [lintException('no-liveness-probe')]: noProbes,
+          [lintException('no-readiness-probe')]: noProbes,
+        },
+      },
       podMetadata: { labels },
       select: false,
       serviceAccount,

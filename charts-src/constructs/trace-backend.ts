@@ -8,7 +8,7 @@ import type { Profile } from '../config/profiles.ts';
 import { JAEGER } from '../config/platform.ts';
 import { VERSIONS } from '../config/versions.ts';
 import { containerResources, containerSecurity, sidecarAnnotations } from '../lib/hardening.ts';
-import { podLabels } from '../lib/labels.ts';
+import { lintException, podLabels } from '../lib/labels.ts';
 
 export class TraceBackend extends Construct {
   readonly deployment: kplus.Deployment;
@@ -21,7 +21,14 @@ export class TraceBackend extends Construct {
       automountToken: false,
     });
     this.deployment = new kplus.Deployment(this, 'deployment', {
-      metadata: { name: JAEGER.name, labels },
+      metadata: {
+        name: JAEGER.name,
+        labels,
+        annotations: {
+          [lintException('no-rolling-update-strategy')]:
+            'in-memory trace store: two pods side by side would each hold half of the traces',
+        },
+      },
       replicas: 1,
       select: false,
       podMetadata: {

@@ -28,3 +28,9 @@ export function serviceAccountName(name: ServiceName): string {
 export function deploymentName(name: ServiceName, track: 'stable' | 'canary'): string {
   return track === 'stable' ? name : `${name}-canary`;
 }
+
+/** Annotation that exempts one object from one kube-linter check; the value is the reason.
+ * Every use is also listed in .kube-linter.yaml (a test keeps the two in step). */
+export function lintException(check: string): string {
+  return `ignore-check.kube-linter.io/${check}`;
+}

@@ -86,6 +86,14 @@ export function ingressGatewayValues(): Record<string, unknown> {
   };
 }
 
+/** istiod: laptop-sized control plane; Envoy merges each app's /metrics into :15020. */
+export function istiodValues(): Record<string, unknown> {
+  return {
+    pilot: { resources: { requests: { cpu: '100m', memory: '256Mi' } }, autoscaleEnabled: false },
+    meshConfig: { enablePrometheusMerge: true },
+  };
+}
+
 /** metrics-server on kind: kubelets serve self-signed certificates. */
 export function metricsServerValues(): Record<string, unknown> {
   return { args: ['--kubelet-insecure-tls'] };
@@ -103,6 +111,7 @@ export function vpaValues(): Record<string, unknown> {
 export const ADDON_VALUES: Readonly<Record<string, () => Record<string, unknown>>> = {
   'prometheus-adapter': prometheusAdapterValues,
   'kube-prometheus-stack': kubePrometheusStackValues,
+  istiod: istiodValues,
   'istio-ingressgateway': ingressGatewayValues,
   'metrics-server': metricsServerValues,
   vpa: vpaValues,

@@ -1,0 +1,273 @@
+// The cluster workflow checked offline: the commands `make -n` says each target would run, the
+// pinned versions they use, kind-config.yaml against the NodePorts the add-on values set, the
+// kube-linter exceptions, and shellcheck on the scripts. (Running them needs docker and a cluster.)
+import { spawnSync } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+import { Yaml } from 'cdk8s';
+import { describe, expect, it } from 'vitest';
+import { parseEnvFile } from './config/versions.ts';
+import {
+  HOST_PORTS,
+  INGRESS_GATEWAY_RELEASE,
+  INGRESS_NAMESPACE,
+  ISTIO_NAMESPACE,
+  MONITORING_NAMESPACE,
+  NODE_PORTS,
+} from './config/platform.ts';
+import {
+  ADDON_VALUES,
+  ingressGatewayValues,
+  kubePrometheusStackValues,
+  RELEASES,
+} from './platform/addon-values.ts';
+import { synthesized } from './test-support.ts';
+
+const root = new URL('../', import.meta.url);
+const read = (path: string) => readFileSync(new URL(path, root), 'utf8');
+const versions = parseEnvFile(read('tools/cluster/versions.env'));
+
+function dryRun(...args: string[]): string[] {
+  const result = spawnSync('make', ['--no-print-directory', '-n', ...args], { cwd: root, encoding: 'utf8' });
+  expect(result.status, result.stderr).toBe(0);
+  return result.stdout.split('\n').filter((l) => l.trim() !== '');
+}
+
+const context = 'kind-petstore';
+
+describe('make -n: cluster targets', () => {
+  it('kind-up creates the pinned 3-node cluster and installs every add-on at its pinned version', () => {
+    const lines = dryRun('kind-up');
+    expect(lines[0]).toBe('node charts-src/main.ts dist'); // values files come from the synth
+    expect(lines).toContain(
+      `kind get clusters | grep -qx 'petstore' || kind create cluster --name petstore --config kind-config.yaml --image ${versions.KIND_NODE_IMAGE} --wait 120s`,
+    );
+    const helm = lines.filter((l) => l.startsWith('helm ') && l.includes('upgrade --install'));
+    const installs = helm.map((l) => {
+      const [, release, chart] = /upgrade --install (\S+) (\S+)/.exec(l) ?? [];
+      const version = /--version (\S+)/.exec(l)?.[1];
+      const namespace = /--namespace (\S+)/.exec(l)?.[1];
+      const values = /-f dist\/platform\/(\S+)-values\.yaml/.exec(l)?.[1];
+      return {
+        release,
+        chart,
+        version,
+        namespace,
+        values,
+        context: l.startsWith(`helm --kube-context ${context} `),
+      };
+    });
+    expect(installs).toEqual([
+      {
+        release: 'metrics-server',
+        chart: 'metrics-server/metrics-server',
+        version: versions.METRICS_SERVER_CHART_VERSION,
+        namespace: 'kube-system',
+        values: 'metrics-server',
+        context: true,
+      },
+      {
+        release: 'istio-base',
+        chart: 'istio/base',
+        version: versions.ISTIO_VERSION,
+        namespace: ISTIO_NAMESPACE,
+        values: undefined,
+        context: true,
+      },
+      {
+        release: 'istiod',
+        chart: 'istio/istiod',
+        version: versions.ISTIO_VERSION,
+        namespace: ISTIO_NAMESPACE,
+        values: 'istiod',
+        context: true,
+      },
+      {
+        release: INGRESS_GATEWAY_RELEASE,
+        chart: 'istio/gateway',
+        version: versions.ISTIO_VERSION,
+        namespace: INGRESS_NAMESPACE,
+        values: 'istio-ingressgateway',
+        context: true,
+      },
+      {
+        release: RELEASES.kubePrometheusStack,
+        chart: 'prometheus-community/kube-prometheus-stack',
+        version: versions.KUBE_PROMETHEUS_STACK_CHART_VERSION,
+        namespace: MONITORING_NAMESPACE,
+        values: 'kube-prometheus-stack',
+        context: true,
+      },
+      {
+        release: RELEASES.prometheusAdapter,
+        chart: 'prometheus-community/prometheus-adapter',
+        version: versions.PROMETHEUS_ADAPTER_CHART_VERSION,
+        namespace: MONITORING_NAMESPACE,
+        values: 'prometheus-adapter',
+        context: true,
+      },
+      {
+        release: 'vpa',
+        chart: 'fairwinds-stable/vpa',
+        version: versions.VPA_CHART_VERSION,
+        namespace: 'vpa',
+        values: 'vpa',
+        context: true,
+      },
+    ]);
+    // Every values file the recipe names is one the synth writes.
+    for (const i of installs) if (i.values) expect(Object.keys(ADDON_VALUES)).toContain(i.values);
+    // Every chart repository the installs use is added.
+    for (const repo of new Set(installs.map((i) => i.chart?.split('/')[0]))) {
+      expect(lines.some((l) => l.startsWith(`helm repo add ${String(repo)} https://`))).toBe(true);
+    }
+  });
+
+  it('deploy synthesizes, builds and loads images, applies server-side to the kind context and waits', () => {
+    const lines = dryRun('deploy');
+    expect(lines).toEqual([
+      'node charts-src/main.ts dist',
+      'tools/cluster/require.sh docker kind node',
+      `tools/cluster/images.sh petstore ${versions.NODE_IMAGE} $(node charts-src/images.ts kind)`,
+      'tools/cluster/require.sh kubectl',
+      `kubectl --context ${context} apply --server-side --field-manager=mmf-petstore --force-conflicts -f dist/kind/00-namespace.k8s.yaml`,
+      `kubectl --context ${context} apply --server-side --field-manager=mmf-petstore --force-conflicts -f dist/kind/10-petstore.k8s.yaml`,
+      `tools/cluster/wait-rollout.sh ${context} petstore 300`,
+      expect.stringMatching(/^echo "storefront: http:\/\/localhost:8080\//),
+    ]);
+  });
+
+  it('the image tags are the versions the kind profile deploys', () => {
+    const result = spawnSync('node', ['charts-src/images.ts', 'kind'], { cwd: root, encoding: 'utf8' });
+    expect(result.stdout.trim()).toBe('mmf-petstore:0.1.0 mmf-petstore:0.2.0');
+    const images = synthesized('kind')
+      .main.filter((o) => o.kind === 'Deployment' && String(o.metadata.name).startsWith('petstore'))
+      .map(
+        (d) =>
+          (d.spec as { template: { spec: { containers: { image: string }[] } } }).template.spec.containers[0]
+            ?.image,
+      );
+    expect(images.sort()).toEqual(result.stdout.trim().split(' ').sort());
+  });
+
+  it('cluster-load archives the scenario with the pinned k6, applies its Job and waits for it', () => {
+    const lines = dryRun('cluster-load', 'SCENARIO=baseline');
+    expect(lines).toContain('bin/k6 archive --quiet load/scenarios/baseline.ts -O build/load/baseline.tar');
+    expect(lines).toContain(
+      `kubectl --context ${context} apply --server-side --field-manager=mmf-petstore --force-conflicts -f dist/kind/load/k6-baseline.k8s.yaml`,
+    );
+    expect(lines.at(-1)).toBe(`tools/cluster/wait-job.sh ${context} petstore k6-baseline 1800`);
+    // The Job's k6 image is the k6 that archives the script.
+    const k6Version = /^K6_VERSION := v(\S+)/m.exec(read('mk/load.mk'))?.[1];
+    expect(versions.K6_IMAGE).toBe(`grafana/k6:${String(k6Version)}`);
+  });
+
+  it('hpa-watch, kind-down and kube-lint', () => {
+    expect(dryRun('hpa-watch')).toEqual([`kubectl --context ${context} -n petstore get hpa --watch`]);
+    expect(dryRun('kind-down')).toEqual(['kind delete cluster --name petstore']);
+    const lint = dryRun('kube-lint');
+    expect(
+      lint.some((l) =>
+        l.includes(
+          `go install golang.stackrox.io/kube-linter/cmd/kube-linter@${versions.KUBE_LINTER_VERSION}`,
+        ),
+      ),
+    ).toBe(true);
+    expect(lint.at(-1)).toBe('bin/kube-linter lint --config .kube-linter.yaml dist/kind dist/production');
+  });
+});
+
+describe('kind-config.yaml', () => {
+  const [config] = Yaml.load(new URL('kind-config.yaml', root).pathname) as {
+    nodes: {
+      role: string;
+      image?: string;
+      extraPortMappings?: { containerPort: number; hostPort: number; listenAddress?: string }[];
+    }[];
+  }[];
+
+  it('has one control plane and two workers, image from versions.env only', () => {
+    expect(config?.nodes.map((n) => n.role)).toEqual(['control-plane', 'worker', 'worker']);
+    expect(config?.nodes.every((n) => n.image === undefined)).toBe(true);
+  });
+
+  it('maps the ingress gateway and Grafana NodePorts to localhost', () => {
+    const mappings = config?.nodes.flatMap((n) => n.extraPortMappings ?? []);
+    expect(mappings).toEqual([
+      expect.objectContaining({
+        containerPort: NODE_PORTS.ingressHttp,
+        hostPort: HOST_PORTS.ingressHttp,
+        listenAddress: '127.0.0.1',
+      }),
+      expect.objectContaining({
+        containerPort: NODE_PORTS.grafana,
+        hostPort: HOST_PORTS.grafana,
+        listenAddress: '127.0.0.1',
+      }),
+    ]);
+    const gatewayPorts = (ingressGatewayValues().service as { ports: { nodePort?: number }[] }).ports;
+    expect(gatewayPorts.map((p) => p.nodePort)).toContain(NODE_PORTS.ingressHttp);
+    const grafana = kubePrometheusStackValues().grafana as { service: { nodePort: number } };
+    expect(grafana.service.nodePort).toBe(NODE_PORTS.grafana);
+  });
+});
+
+describe('kube-linter exceptions', () => {
+  it('every per-object exception has a reason and is listed in .kube-linter.yaml', () => {
+    const config = read('.kube-linter.yaml');
+    const { all } = synthesized('kind');
+    const exceptions = all.flatMap((o) =>
+      Object.entries((o.metadata as { annotations?: Record<string, string> }).annotations ?? {})
+        .filter(([k]) => k.startsWith('ignore-check.kube-linter.io/'))
+        .map(([k, reason]) => ({
+          check: k.split('/')[1] ?? '',
+          object: `${o.kind}/${o.metadata.name}`,
+          reason,
+        })),
+    );
+    expect(exceptions.length).toBeGreaterThan(0);
+    for (const e of exceptions) {
+      expect(e.reason.length, `${e.object} ${e.check}`).toBeGreaterThan(20);
+      const kind = e.object.split('/')[0] ?? '';
+      const listed = config.split('\n').some((l) => l.includes(e.check) && l.includes(kind));
+      expect(listed, `${e.check} on ${e.object} missing in .kube-linter.yaml`).toBe(true);
+    }
+  });
+
+  it('every globally excluded check carries a comment with its reason', () => {
+    const lines = read('.kube-linter.yaml').split('\n');
+    const start = lines.findIndex((l) => l.trim() === 'exclude:');
+    expect(start).toBeGreaterThan(0);
+    let comment = 0;
+    for (const line of lines.slice(start + 1)) {
+      if (/^\s+#/.test(line)) comment += 1;
+      else if (/^\s+- /.test(line)) {
+        expect(comment, `${line.trim()} has no reason`).toBeGreaterThan(0);
+        comment = 0;
+      } else break;
+    }
+  });
+});
+
+describe('shell scripts', () => {
+  it('pass shellcheck', () => {
+    const scripts = readdirSync(new URL('tools/cluster/', root)).filter((f) => f.endsWith('.sh'));
+    expect(scripts.length).toBeGreaterThanOrEqual(4);
+    const result = spawnSync(
+      'shellcheck',
+      scripts.map((s) => `tools/cluster/${s}`),
+      { cwd: root, encoding: 'utf8' },
+    );
+    expect(result.error, 'shellcheck is not installed (tools/install-system.sh)').toBeUndefined();
+    expect(result.stdout + result.stderr).toBe('');
+    expect(result.status).toBe(0);
+  });
+
+  it('require.sh names what is missing', () => {
+    const result = spawnSync('tools/cluster/require.sh', ['sh', 'definitely-not-a-command-xyz'], {
+      cwd: root,
+      encoding: 'utf8',
+    });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain('missing commands: definitely-not-a-command-xyz');
+  });
+});
