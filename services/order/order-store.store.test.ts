@@ -1,0 +1,55 @@
+// Runs on PGlite (default project) and on a real PostgreSQL server (postgres project).
+import { afterEach, describe, expect, it } from 'vitest';
+import { testDatabaseTarget } from '../../test/support/test-database.ts';
+import { migrate, openDatabase, type Database } from '../kit/db/index.ts';
+import { OrderStore } from './order-store.ts';
+
+const MIGRATIONS = new URL('./migrations', import.meta.url).pathname;
+const open: Database[] = [];
+afterEach(async () => {
+  await Promise.all(open.splice(0).map((db) => db.close()));
+});
+
+async function replicas(leaseMs: number): Promise<[OrderStore, OrderStore]> {
+  const target = await testDatabaseTarget();
+  const a = await openDatabase(target);
+  open.push(a);
+  await migrate(a, 'order', MIGRATIONS);
+  if ('dataDir' in target) return [new OrderStore(a, leaseMs), new OrderStore(a, leaseMs)];
+  const b = await openDatabase(target);
+  open.push(b);
+  return [new OrderStore(a, leaseMs), new OrderStore(b, leaseMs)];
+}
+
+const newOrder = (id: string) => ({
+  id,
+  correlation_id: 'TXN-T',
+  customer_id: 'c',
+  items: [{ product_id: 'SUP-HAY-003', quantity: 1 }],
+  shipping_address: null,
+});
+
+describe('OrderStore', () => {
+  it('records each saga step and ends with a completion time', async () => {
+    const [store] = await replicas(60_000);
+    await store.create(newOrder('ORD-A'));
+    await store.transition('ORD-A', { status: 'reserved', step: 'inventory_reserved', total_cents: 1299 });
+    const done = await store.transition('ORD-A', { status: 'confirmed', step: 'order_confirmed' });
+    expect(done).toMatchObject({
+      status: 'confirmed',
+      total_cents: 1299,
+      steps: ['order_persisted', 'inventory_reserved', 'order_confirmed'],
+    });
+    expect(done.completed_at).toBeInstanceOf(Date);
+  });
+
+  it('hands an abandoned saga to exactly one replica, and never one whose lease is live', async () => {
+    const [a, b] = await replicas(1000);
+    await a.create(newOrder('ORD-B'));
+    expect(await a.claimAbandoned(10, [])).toHaveLength(0);
+    await new Promise((r) => setTimeout(r, 1100));
+    const [x, y] = await Promise.all([a.claimAbandoned(10, []), b.claimAbandoned(10, [])]);
+    expect(x.length + y.length).toBe(1);
+    expect(await a.claimAbandoned(10, [])).toHaveLength(0); // the claim renewed the lease
+  });
+});
