@@ -168,6 +168,16 @@ describe('transactions', () => {
     await expect(tx).rejects.toThrow('roll back');
     expect((await outside).rows).toEqual([{ n: 0 }]);
   });
+  it('warns when db.query is used inside a transaction callback instead of tx', async () => {
+    const warning = new Promise<Error>((resolve) => process.once('warning', resolve));
+    let detached: Promise<unknown> | undefined;
+    await db.transaction(async (tx) => {
+      detached = db.query('SELECT 1 AS one'); // not awaited here: awaiting it would deadlock PGlite
+      await tx.query('SELECT 2');
+    });
+    expect((await detached)?.rows).toEqual([{ one: 1 }]);
+    expect(await warning).toMatchObject({ code: 'MMF_DB_NESTED_QUERY' });
+  });
 });
 
 describe('migrate', () => {
