@@ -2,9 +2,13 @@
 // pinned versions they use, kind-config.yaml against the NodePorts the add-on values set, the
 // kube-linter exceptions, and shellcheck on the scripts. (Running them needs docker and a cluster.)
 import { spawnSync } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
-import { Yaml } from 'cdk8s';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { App, Yaml } from 'cdk8s';
 import { describe, expect, it } from 'vitest';
+import { LoadChart } from './charts/load-chart.ts';
+import { PROFILES } from './config/profiles.ts';
 import { parseEnvFile } from './config/versions.ts';
 import {
   HOST_PORTS,
@@ -269,5 +273,56 @@ describe('shell scripts', () => {
     });
     expect(result.status).toBe(1);
     expect(result.stderr).toContain('missing commands: definitely-not-a-command-xyz');
+  });
+});
+
+describe('make synth', () => {
+  it('writes both profiles, their load Jobs and the add-on values in under 5 s', () => {
+    const out = mkdtempSync(join(tmpdir(), 'synth-'));
+    try {
+      // CPU seconds (user + sys) of the synth process: wall time in a parallel test run measures the
+      // other test files too; on an idle machine wall time is about the CPU time (1.3 s here).
+      const result = spawnSync('bash', ['-c', 'TIMEFORMAT="%U %S"; time node charts-src/main.ts "$0"', out], {
+        cwd: root,
+        encoding: 'utf8',
+      });
+      expect(result.status, result.stderr).toBe(0);
+      const [user = 0, sys = 0] = (result.stderr.trim().split('\n').at(-1) ?? '').split(' ').map(Number);
+      expect(user + sys).toBeGreaterThan(0);
+      expect(user + sys).toBeLessThan(5);
+      for (const profile of ['kind', 'production']) {
+        expect(readdirSync(join(out, profile)).sort()).toEqual([
+          '00-namespace.k8s.yaml',
+          '10-petstore.k8s.yaml',
+          'load',
+        ]);
+        expect(readdirSync(join(out, profile, 'load')).length).toBeGreaterThan(0);
+      }
+      expect(readdirSync(join(out, 'platform')).sort()).toEqual(
+        Object.keys(ADDON_VALUES)
+          .map((n) => `${n}-values.yaml`)
+          .sort(),
+      );
+    } finally {
+      rmSync(out, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('load Job with a k6 archive', () => {
+  it('ships the archive as binaryData and runs it', () => {
+    const app = new App({ outdir: '/nonexistent' });
+    const archive = Buffer.from([0x75, 0x73, 0x74, 0x61, 0x72, 0x00, 0xff]);
+    const chart = new LoadChart(app, 'load', PROFILES.kind, 'baseline', {
+      kind: 'archive',
+      content: archive,
+    });
+    const objects = chart.toJson() as { kind: string; binaryData?: Record<string, string>; spec?: unknown }[];
+    const cm = objects.find((o) => o.kind === 'ConfigMap');
+    expect(Buffer.from(cm?.binaryData?.['archive.tar'] ?? '', 'base64')).toEqual(archive);
+    const job = objects.find((o) => o.kind === 'Job') as {
+      spec: { template: { spec: { containers: { args: string[] }[] } } };
+    };
+    expect(job.spec.template.spec.containers[0]?.args).toEqual(['run', '/scripts/archive.tar']);
   });
 });
