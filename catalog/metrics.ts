@@ -167,6 +167,89 @@ export const METRICS = {
     type: 'counter',
     labels: ['operation', 'outcome'],
   }),
+  // Storefront (petstore): the customer journey and its business outcome.
+  journeySteps: def({
+    name: 'mmf_journey_steps_total',
+    help: 'Customer journey steps served by the storefront, by step (health, ml_recommendations, browse_pets, pet_details, create_order, process_payment, schedule_delivery, track_order) and outcome (success, degraded, failure)',
+    type: 'counter',
+    labels: ['step', 'outcome'],
+  }),
+  journeyStepDuration: def({
+    name: 'mmf_journey_step_duration_seconds',
+    help: 'Duration of customer journey steps, by step and outcome',
+    type: 'histogram',
+    labels: ['step', 'outcome'],
+    buckets: LATENCY_BUCKETS,
+  }),
+  journeysStarted: def({
+    name: 'mmf_journeys_started_total',
+    help: 'Customer journeys started: correlation IDs the storefront saw for the first time',
+    type: 'counter',
+    labels: [],
+  }),
+  journeysConverted: def({
+    name: 'mmf_journeys_converted_total',
+    help: 'Customer journeys that ended in a confirmed order',
+    type: 'counter',
+    labels: [],
+  }),
+  journeyConversion: def({
+    name: 'mmf_journey_conversion_ratio',
+    help: 'Converted / started journeys in this storefront replica since start (PromQL over the two counters gives the fleet-wide figure)',
+    type: 'gauge',
+    labels: [],
+  }),
+  storefrontCheckouts: def({
+    name: 'mmf_storefront_checkouts_total',
+    help: 'Checkouts placed through the storefront, by outcome (confirmed, payment_declined, fraud_rejected, insufficient_stock, unknown_product, unavailable, ...)',
+    type: 'counter',
+    labels: ['outcome'],
+  }),
+  storefrontRevenue: def({
+    name: 'mmf_storefront_revenue_dollars_total',
+    help: 'Revenue of orders confirmed through the storefront, in dollars',
+    type: 'counter',
+    labels: [],
+  }),
+  deliveriesScheduled: def({
+    name: 'mmf_deliveries_scheduled_total',
+    help: 'Deliveries scheduled (or rescheduled) for confirmed orders, by delivery window',
+    type: 'counter',
+    labels: ['window'],
+  }),
+  // Recommendations (ml-advisor serves them; the storefront counts its own fallbacks).
+  recommendations: def({
+    name: 'mmf_recommendations_total',
+    help: 'Recommendation requests served, by A/B variant and whether the fallback answered (true, false)',
+    type: 'counter',
+    labels: ['variant', 'fallback'],
+  }),
+  recommendationDuration: def({
+    name: 'mmf_recommendation_duration_seconds',
+    help: 'Time to produce a recommendation answer (model plus any fallback), by A/B variant',
+    type: 'histogram',
+    labels: ['variant'],
+    buckets: LATENCY_BUCKETS,
+  }),
+  recommendationConfidence: def({
+    name: 'mmf_recommendation_confidence',
+    help: 'Confidence score (0..1) of every recommendation served, by A/B variant',
+    type: 'histogram',
+    labels: ['variant'],
+    buckets: [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1],
+  }),
+  recommendationFallbacks: def({
+    name: 'mmf_recommendation_fallbacks_total',
+    help: 'Recommendations answered by the rules fallback, by reason (ml-advisor: model_error, timeout; petstore: advisor_unavailable, advisor_timeout, circuit_open)',
+    type: 'counter',
+    labels: ['reason'],
+  }),
+  modelOfflineAccuracy: def({
+    name: 'mmf_model_offline_accuracy_ratio',
+    help: 'Offline accuracy (hit rate at k) of each model variant on the shipped evaluation set, measured at start-up',
+    type: 'gauge',
+    labels: ['variant'],
+  }),
 } as const;
 
 export type MetricKey = keyof typeof METRICS;

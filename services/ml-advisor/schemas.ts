@@ -1,0 +1,69 @@
+// HTTP inputs of the ml-advisor beyond the preferences themselves (those live in model/preferences.ts).
+import { z } from 'zod';
+import { PRODUCTS } from '../../catalog/products.ts';
+import { FACTOR_NAMES } from './model/index.ts';
+import type { Weights } from './model/index.ts';
+import { MAX_RECOMMENDATIONS_LIMIT } from './model/preferences.ts';
+
+const KNOWN_PRODUCTS = new Set(PRODUCTS.map((p) => p.sku));
+
+export const USER_ID = /^[A-Za-z0-9_.@:-]{1,128}$/;
+
+export const userParams = z.strictObject({
+  id: z.string().regex(USER_ID, 'user id must be 1-128 characters of A-Z a-z 0-9 _ . @ : -'),
+});
+
+/** Comma-separated product ids the user already bought (the storefront reads them from order history). */
+const purchased = z
+  .string()
+  .max(2000, 'purchased must be at most 2000 characters')
+  .transform((raw, ctx) => {
+    const ids = raw
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
+    for (const id of ids) {
+      if (!KNOWN_PRODUCTS.has(id)) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `purchased names an unknown product id '${id.slice(0, 64)}'`,
+        });
+        return z.NEVER;
+      }
+    }
+    return ids;
+  });
+
+export const userQuery = z.strictObject({
+  purchased: purchased.optional(),
+  max_results: z.coerce
+    .number({ message: 'max_results must be a number' })
+    .int('max_results must be a whole number')
+    .min(1, `max_results must be between 1 and ${MAX_RECOMMENDATIONS_LIMIT}`)
+    .max(MAX_RECOMMENDATIONS_LIMIT, `max_results must be between 1 and ${MAX_RECOMMENDATIONS_LIMIT}`)
+    .optional(),
+});
+
+/** MODEL_V2_WEIGHTS: "category=0.25,activity=0.2,..." (every factor named once, non-negative). */
+export const weightsVar = z.string().transform((raw, ctx): Weights => {
+  const out: Partial<Record<(typeof FACTOR_NAMES)[number], number>> = {};
+  for (const part of raw.split(',')) {
+    const [name = '', value = ''] = part.split('=').map((s) => s.trim());
+    const factor = FACTOR_NAMES.find((f) => f === name);
+    const n = Number(value);
+    if (!factor || value === '' || !Number.isFinite(n) || n < 0) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `expected factor=weight pairs for ${FACTOR_NAMES.join(', ')} (weights >= 0), got '${part}'`,
+      });
+      return z.NEVER;
+    }
+    out[factor] = n;
+  }
+  const missing = FACTOR_NAMES.filter((f) => out[f] === undefined);
+  if (missing.length) {
+    ctx.addIssue({ code: 'custom', message: `missing weights for ${missing.join(', ')}` });
+    return z.NEVER;
+  }
+  return out as Weights;
+});
