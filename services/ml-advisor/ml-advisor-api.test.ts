@@ -10,7 +10,10 @@ import {
   rulesModel,
   weightedModel,
 } from './model/index.ts';
+import type { ModelPerformance } from './model/index.ts';
 import advisorDef from './service.ts';
+
+type Report = ModelPerformance & { accuracy: { v1: number; v2: number } };
 
 const start = (env: NodeJS.ProcessEnv = {}): Promise<RunningService> =>
   startService(advisorDef, { ...process.env, ...QUIET, ...env });
@@ -155,7 +158,7 @@ describe('model performance', () => {
   it('reports exactly what the requests it served add up to', async () => {
     const answers: Answer[] = [];
     for (let i = 0; i < 40; i++) {
-      const fault = i % 10 === 3 ? { 'x-fault': 'ml-advisor.model_error' } : {};
+      const fault: Record<string, string> = i % 10 === 3 ? { 'x-fault': 'ml-advisor.model_error' } : {};
       const body = {
         user_id: `perf-${i % 13}`,
         pet_types: [i % 2 ? 'dog' : 'cat'],
@@ -168,7 +171,7 @@ describe('model performance', () => {
       expect(res.status).toBe(200);
       answers.push(res.body as unknown as Answer);
     }
-    const report = (await json(`${s.url}/analytics/model-performance`)).body as Record<string, any>;
+    const report = (await json(`${s.url}/analytics/model-performance`)).body as unknown as Report;
     const latencies = answers.map((a) => a.processing_time_ms);
     const confidences = answers.flatMap((a) => a.recommendations.map((r) => r.confidence_score));
     const round4 = (n: number) => Math.round(n * 10_000) / 10_000;
@@ -199,7 +202,7 @@ describe('model performance', () => {
 
   it('measures accuracy on the shipped evaluation set, and a different model changes it', async () => {
     const set = loadShippedEvaluationSet();
-    const report = (await json(`${s.url}/analytics/model-performance`)).body as Record<string, any>;
+    const report = (await json(`${s.url}/analytics/model-performance`)).body as unknown as Report;
     expect(report.offline_evaluation.v1).toEqual(evaluate(rulesModel, set));
     expect(report.offline_evaluation.v2).toEqual(evaluate(weightedModel, set));
     expect(report.accuracy.v2).toBe(evaluate(weightedModel, set).accuracy);
@@ -211,7 +214,7 @@ describe('model performance', () => {
     const careOnly = 'category=0,activity=0,living=0,experience=0,price=0,care=1';
     const changed = await start({ MODEL_V2_WEIGHTS: careOnly });
     try {
-      const other = (await json(`${changed.url}/analytics/model-performance`)).body as Record<string, any>;
+      const other = (await json(`${changed.url}/analytics/model-performance`)).body as unknown as Report;
       const expected = evaluate(
         createWeightedModel({ category: 0, activity: 0, living: 0, experience: 0, price: 0, care: 1 }),
         set,
