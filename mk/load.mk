@@ -28,8 +28,16 @@ load-typecheck: install ## Type-check the k6 scripts against @types/k6 (no Node 
 	tsc -p load/tsconfig.json
 
 .PHONY: load-selftest
-load-selftest: $(K6) ## Run the load lib's self-test in k6 (no services needed)
+load-selftest: $(K6) load-bundle ## Run the load lib's self-test in k6, from source and bundled (no services needed)
 	$(K6) run --quiet load/selftest.ts
+	$(K6) run --quiet build/load/selftest.js
+
+# One self-contained JavaScript file per scenario (catalog and lib inlined, k6 modules external) for
+# places that cannot hold the source tree, such as the ConfigMap of the cluster's k6 Job.
+.PHONY: load-bundle
+load-bundle: install ## Bundle every scenario into build/load/<name>.js (esbuild) for the k6 Job
+	esbuild $(wildcard load/scenarios/*.ts) load/selftest.ts --bundle --format=esm --platform=neutral \
+	  --target=es2023 --external:k6 '--external:k6/*' --outdir=build/load --entry-names='[name]' --log-level=warning
 
 .PHONY: load
 load: $(K6) ## Run one scenario against the local stack: make load SCENARIO=baseline [LOAD_SCALE=0.1]
