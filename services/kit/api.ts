@@ -1,6 +1,7 @@
 // Routes declared with zod schemas. The same schemas validate requests (strictly: unknown fields are
 // rejected) and generate /openapi.json, so the documentation cannot drift from the behaviour.
 import { Router, type Request, type RequestHandler, type Response } from 'express';
+import { context, trace } from '@opentelemetry/api';
 import { z } from 'zod';
 import { HttpError } from './errors.ts';
 
@@ -73,7 +74,10 @@ export class Api {
   route<B = undefined, Q = undefined, P = undefined, H = undefined>(def: RouteDef<B, Q, P, H>): void {
     const route = def as unknown as AnyRoute;
     this.routes.push(route);
+    const spanName = `${def.method.toUpperCase()} ${def.path}`;
     const handler: RequestHandler = async (req, res) => {
+      // The server span only knows the method; name it by route template, as the semantic conventions ask.
+      trace.getSpan(context.active())?.updateName(spanName).setAttribute('http.route', def.path);
       if (BODY_METHODS.has(def.method) && route.body) {
         if (!req.is('application/json')) {
           throw new HttpError(415, 'unsupported_media_type', 'Content-Type must be application/json');

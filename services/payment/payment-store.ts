@@ -84,6 +84,15 @@ export class PaymentStore {
     return (await this.db.query<PaymentRow>('SELECT * FROM payment_payments WHERE id = $1', [id])).rows[0];
   }
 
+  async byOrder(orderId: string): Promise<PaymentRow[]> {
+    return (
+      await this.db.query<PaymentRow>(
+        'SELECT * FROM payment_payments WHERE order_id = $1 ORDER BY created_at',
+        [orderId],
+      )
+    ).rows;
+  }
+
   async byKey(key: string): Promise<PaymentRow | undefined> {
     return (
       await this.db.query<PaymentRow>('SELECT * FROM payment_payments WHERE idempotency_key = $1', [key])

@@ -35,3 +35,7 @@ export const voidBody = z.strictObject({
   idempotency_key: z.string().regex(/^[A-Za-z0-9_:.-]{1,128}$/, 'expected the idempotency key of the charge'),
   reason: z.string().min(1).max(200).default('void requested'),
 });
+
+export const listQuery = z.strictObject({
+  order_id: z.string().regex(ID, 'order_id must be letters, digits, _ or -'),
+});

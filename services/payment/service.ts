@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { conflict, defineService, HttpError, notFound } from '../kit/index.ts';
 import { PaymentStore, requestHash, type PaymentRow } from './payment-store.ts';
-import { chargeBody, idempotencyHeaders, paymentParams, refundBody, voidBody } from './schemas.ts';
+import { chargeBody, idempotencyHeaders, listQuery, paymentParams, refundBody, voidBody } from './schemas.ts';
 import { PaymentSimulation } from './simulation.ts';
 
 export const AUDIT_EVENTS = [
@@ -205,6 +205,19 @@ export default defineService({
           failure_reason: final.failure_reason,
         });
         return answer(final, false);
+      },
+    });
+
+    api.route({
+      method: 'get',
+      path: '/payments',
+      summary: 'Payments of an order (every attempt, with its status)',
+      query: listQuery,
+      responses: { 200: 'payments', 400: 'missing order_id' },
+      async handler({ query }) {
+        return {
+          body: { order_id: query.order_id, payments: (await store.byOrder(query.order_id)).map(view) },
+        };
       },
     });
 
