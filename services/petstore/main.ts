@@ -1,0 +1,3 @@
+import { bootstrap } from '../kit/bootstrap.ts';
+
+await bootstrap('petstore', () => import('./service.ts'));
