@@ -1,0 +1,66 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { callFrom } from '../../catalog/index.ts';
+import { ServiceClient } from './client.ts';
+import { HttpError } from './errors.ts';
+import { Metrics } from './metrics.ts';
+
+// A downstream that accepts connections and never answers: only a timeout can end the call.
+let hanging: Server;
+let url: string;
+beforeAll(async () => {
+  hanging = createServer(() => {});
+  await new Promise<void>((r) => hanging.listen(0, '127.0.0.1', r));
+  url = `http://127.0.0.1:${(hanging.address() as AddressInfo).port}`;
+});
+afterAll(async () => {
+  hanging.closeAllConnections();
+  await new Promise((r) => hanging.close(r));
+});
+
+describe('ServiceClient', () => {
+  it('bounds every call by the catalog timeout of its edge, then opens the circuit', async () => {
+    const metrics = new Metrics('order', 'test');
+    const client = new ServiceClient({
+      from: 'order',
+      to: 'inventory',
+      baseUrl: url,
+      metrics,
+      halfOpenAfterMs: 60_000,
+      consecutiveFailures: 2,
+    });
+    const { timeoutMs } = callFrom('order', 'inventory');
+
+    for (let i = 0; i < 2; i++) {
+      const started = performance.now();
+      const err = await client
+        .call({ method: 'POST', path: '/reservations', operation: 'reserve', idempotent: false })
+        .catch((e: unknown) => e);
+      const elapsed = performance.now() - started;
+      expect(err).toBeInstanceOf(HttpError);
+      expect(err).toMatchObject({
+        status: 503,
+        code: 'dependency_unavailable',
+        details: { reason: 'timeout' },
+      });
+      expect(elapsed).toBeGreaterThanOrEqual(timeoutMs - 50);
+      expect(elapsed).toBeLessThan(timeoutMs + 1000);
+    }
+    expect(client.circuitState).toBe('open');
+    const started = performance.now();
+    const err = await client
+      .call({ method: 'GET', path: '/stock', operation: 'stock', idempotent: true })
+      .catch((e: unknown) => e);
+    expect(err).toMatchObject({ status: 503, details: { reason: 'circuit_open' } });
+    expect(performance.now() - started).toBeLessThan(100);
+
+    const text = await metrics.registry.metrics();
+    expect(text).toMatch(
+      /mmf_http_client_request_duration_seconds_count\{app="order",version="test",target="inventory",operation="reserve",outcome="timeout"\} 2/,
+    );
+    expect(text).toMatch(
+      /mmf_circuit_breaker_state\{target="inventory",state="open",app="order",version="test"\} 1/,
+    );
+  }, 20_000);
+});
