@@ -1,0 +1,147 @@
+// End to end: the five services as real processes (tools/stack, as `make up` runs them, on free ports
+// and a temporary run directory), the customer journey under one correlation ID, and every audit line
+// it caused, read back from the five log files. Then ml-advisor is stopped and restarted.
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SERVICE_NAMES, type ServiceName } from '../../catalog/index.ts';
+import { Stack } from '../../tools/stack/stack.ts';
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+interface AuditLine {
+  time: string;
+  service: string;
+  event: string;
+  correlation_id: string;
+  audit?: boolean;
+}
+
+let stack: Stack;
+let runDir: string;
+beforeAll(async () => {
+  runDir = mkdtempSync(join(tmpdir(), 'petstore-e2e-'));
+  const ports: Partial<Record<ServiceName, number>> = {};
+  for (const name of SERVICE_NAMES) ports[name] = await freePort();
+  stack = new Stack({
+    runDir,
+    ports,
+    services: [...SERVICE_NAMES],
+    env: { LATENCY_SCALE: '0.05', LOG_LEVEL: 'info' },
+    serviceEnv: { petstore: { CIRCUIT_HALF_OPEN_MS: '500', ADVISOR_PROBE_MS: '200' } },
+    readyTimeoutMs: 60_000,
+  });
+  await stack.up();
+}, 120_000);
+afterAll(async () => {
+  await stack?.down();
+  rmSync(runDir, { recursive: true, force: true });
+});
+
+async function call(path: string, id: string, body?: unknown) {
+  const res = await fetch(`${stack.url('petstore')}${path}`, {
+    method: body === undefined ? 'GET' : 'POST',
+    headers: {
+      'x-correlation-id': id,
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+    },
+    body: body === undefined ? null : JSON.stringify(body),
+  });
+  expect(res.headers.get('x-correlation-id')).toBe(id);
+  return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+}
+
+function auditLines(name: ServiceName): AuditLine[] {
+  return readFileSync(stack.logFile(name), 'utf8')
+    .split('\n')
+    .filter((l) => l.startsWith('{'))
+    .map((l) => JSON.parse(l) as AuditLine)
+    .filter((l) => l.audit === true);
+}
+
+describe('the customer journey across five services', () => {
+  it('confirms an order, and every audit line it caused in every service carries its correlation ID', async () => {
+    const id = `TXN-E2E-${Date.now().toString(36).toUpperCase()}`;
+    const since = new Date().toISOString();
+    expect((await call('/status', id)).body.status).toBe('ok');
+    const recs = await call('/recommendations?customer_id=family-pet-seeker-e2e&max_results=3', id);
+    expect(recs.body).toMatchObject({ source: 'ml-advisor', fallback_used: false });
+    const pet = (recs.body.recommendations as { pet_id: string }[])[0]?.pet_id as string;
+    expect((await call('/pets?category=dog&max_price=1500', id)).status).toBe(200);
+    expect((await call(`/pets/${pet}`, id)).body).toMatchObject({ stock: { status: 'in_stock' } });
+    const order = await call('/orders', id, {
+      customer_id: 'family-pet-seeker-e2e',
+      items: [
+        { product_id: pet, quantity: 1 },
+        { product_id: 'SUP-DOG-FOOD-007', quantity: 2 },
+      ],
+    });
+    expect(order.status).toBe(201);
+    expect(order.body).toMatchObject({ status: 'confirmed', correlation_id: id });
+    const orderId = String(order.body.order_id);
+    expect((await call(`/orders/${orderId}/payment`, id)).body).toMatchObject({
+      payment: { status: 'captured' },
+    });
+    const date = new Date(Date.now() + 3 * 86_400_000).toISOString().slice(0, 10);
+    expect((await call(`/orders/${orderId}/delivery`, id, { date, window: 'afternoon' })).status).toBe(201);
+    expect((await call(`/orders/${orderId}/tracking`, id)).body).toMatchObject({
+      status: 'confirmed',
+      delivery: { date, status: 'scheduled' },
+    });
+
+    const caused = Object.fromEntries(
+      SERVICE_NAMES.map((n) => [n, auditLines(n).filter((l) => l.time >= since)]),
+    ) as Record<ServiceName, AuditLine[]>;
+    for (const name of SERVICE_NAMES) {
+      expect(caused[name].length, `${name} wrote no audit line for the journey`).toBeGreaterThan(0);
+      for (const line of caused[name])
+        expect({ service: name, event: line.event, id: line.correlation_id }).toEqual({
+          service: name,
+          event: line.event,
+          id,
+        });
+    }
+    const events = (n: ServiceName) => caused[n].map((l) => l.event);
+    expect(events('petstore').filter((e) => e === 'journey_step')).toHaveLength(8);
+    expect(events('petstore')).toContain('journey_converted');
+    expect(events('ml-advisor')).toContain('recommendation_served');
+    expect(events('order')).toContain('order_creation_completed');
+    expect(events('payment').length).toBeGreaterThan(0);
+    expect(events('inventory').length).toBeGreaterThan(0);
+  });
+
+  it('with ml-advisor stopped answers 200 within 1 s from the rules, opens the circuit, and recovers after restart', async () => {
+    await stack.stop('ml-advisor');
+    for (let i = 0; i < 6; i++) {
+      const t = performance.now();
+      const res = await call(`/recommendations?customer_id=first-time-owner-${i}`, `TXN-E2E-DOWN-${i}`);
+      expect(performance.now() - t).toBeLessThan(1000);
+      expect(res.status).toBe(200);
+      expect(res.body).toMatchObject({ fallback_used: true, source: 'storefront-fallback' });
+    }
+    const metrics = () => fetch(`${stack.url('petstore')}/metrics`).then((r) => r.text());
+    const state = (s: string) =>
+      new RegExp(`mmf_circuit_breaker_state\\{target="ml-advisor",state="${s}",app="petstore"[^}]*\\} 1`);
+    expect(await metrics()).toMatch(state('open'));
+
+    stack.start('ml-advisor');
+    await stack.waitReady('ml-advisor');
+    const deadline = Date.now() + 10_000;
+    let text = await metrics();
+    while (!state('closed').test(text) && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 100));
+      text = await metrics();
+    }
+    expect(text).toMatch(state('closed'));
+    const back = await call('/recommendations?customer_id=first-time-owner-9', 'TXN-E2E-BACK');
+    expect(back.body).toMatchObject({ fallback_used: false, source: 'ml-advisor' });
+  });
+});
