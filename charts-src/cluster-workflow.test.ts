@@ -1,6 +1,6 @@
 // The cluster workflow checked offline: the commands `make -n` says each target would run, the
 // pinned versions they use, kind-config.yaml against the NodePorts the add-on values set, the
-// kube-linter exceptions, and shellcheck on the scripts. (Running them needs docker and a cluster.)
+// kube-score exceptions, and shellcheck on the scripts. (Running them needs docker and a cluster.)
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -24,6 +24,7 @@ import {
   kubePrometheusStackValues,
   RELEASES,
 } from './platform/addon-values.ts';
+import { SCORE_IGNORE, SCORE_REASON_PREFIX } from './lib/labels.ts';
 import { synthesized } from './test-support.ts';
 
 const root = new URL('../', import.meta.url);
@@ -165,18 +166,30 @@ describe('make -n: cluster targets', () => {
     expect(versions.K6_IMAGE).toBe(`grafana/k6:${String(k6Version)}`);
   });
 
-  it('hpa-watch, kind-down and kube-lint', () => {
+  it('hpa-watch and kind-down', () => {
     expect(dryRun('hpa-watch')).toEqual([`kubectl --context ${context} -n petstore get hpa --watch`]);
     expect(dryRun('kind-down')).toEqual(['kind delete cluster --name petstore']);
-    const lint = dryRun('kube-lint');
-    expect(
-      lint.some((l) =>
-        l.includes(
-          `go install golang.stackrox.io/kube-linter/cmd/kube-linter@${versions.KUBE_LINTER_VERSION}`,
-        ),
-      ),
-    ).toBe(true);
-    expect(lint.at(-1)).toBe('bin/kube-linter lint --config .kube-linter.yaml dist/kind dist/production');
+  });
+
+  it('kube-score: pinned, scores every file of both profiles for the kind node version, fails on warnings', () => {
+    const lines = dryRun('kube-score');
+    expect(lines[0]).toBe('node charts-src/main.ts dist');
+    expect(lines).toContain(
+      `  go install github.com/zegl/kube-score/cmd/kube-score@${versions.KUBE_SCORE_VERSION}; fi`,
+    );
+    expect(lines).toContain('for profile in kind production; do \\');
+    const score = lines.find((l) => l.trim().startsWith('bin/kube-score score '));
+    const minor = /:(v\d+\.\d+)\.\d+@/.exec(versions.KIND_NODE_IMAGE ?? '')?.[1];
+    expect(minor).toMatch(/^v1\.\d+$/);
+    expect(score).toContain(
+      `--kubernetes-version ${String(minor)} --output-format ci --exit-one-on-warning `,
+    );
+    expect(score).toContain(
+      ' dist/$profile/*.yaml dist/$profile/load/*.yaml > build/kube-score-$profile.txt',
+    );
+    expect(dryRun('cluster-check')).toEqual(
+      expect.arrayContaining([...lines, 'shellcheck tools/cluster/*.sh']),
+    );
   });
 });
 
@@ -215,40 +228,44 @@ describe('kind-config.yaml', () => {
   });
 });
 
-describe('kube-linter exceptions', () => {
-  it('every per-object exception has a reason and is listed in .kube-linter.yaml', () => {
-    const config = read('.kube-linter.yaml');
-    const { all } = synthesized('kind');
-    const exceptions = all.flatMap((o) =>
-      Object.entries((o.metadata as { annotations?: Record<string, string> }).annotations ?? {})
-        .filter(([k]) => k.startsWith('ignore-check.kube-linter.io/'))
-        .map(([k, reason]) => ({
-          check: k.split('/')[1] ?? '',
-          object: `${o.kind}/${o.metadata.name}`,
-          reason,
-        })),
-    );
-    expect(exceptions.length).toBeGreaterThan(0);
-    for (const e of exceptions) {
-      expect(e.reason.length, `${e.object} ${e.check}`).toBeGreaterThan(20);
-      const kind = e.object.split('/')[0] ?? '';
-      const listed = config.split('\n').some((l) => l.includes(e.check) && l.includes(kind));
-      expect(listed, `${e.check} on ${e.object} missing in .kube-linter.yaml`).toBe(true);
+describe('kube-score exceptions', () => {
+  it('every check an object skips has its reason on the object, and every reason names a skipped check', () => {
+    for (const profile of ['kind', 'production'] as const) {
+      const objects = synthesized(profile).all;
+      let skipped = 0;
+      for (const o of objects) {
+        const annotations = (o.metadata as { annotations?: Record<string, string> }).annotations ?? {};
+        const checks = annotations[SCORE_IGNORE]?.split(',') ?? [];
+        const reasons = Object.keys(annotations)
+          .filter((k) => k.startsWith(SCORE_REASON_PREFIX))
+          .map((k) => k.slice(SCORE_REASON_PREFIX.length));
+        const where = `${profile} ${o.kind}/${String(o.metadata.name)}`;
+        expect(reasons.sort(), where).toEqual([...checks].sort());
+        for (const c of checks) {
+          expect(annotations[`${SCORE_REASON_PREFIX}${c}`]?.length, `${where} ${c}`).toBeGreaterThan(40);
+        }
+        skipped += checks.length;
+      }
+      expect(skipped, profile).toBeGreaterThan(0);
     }
   });
 
-  it('every globally excluded check carries a comment with its reason', () => {
-    const lines = read('.kube-linter.yaml').split('\n');
-    const start = lines.findIndex((l) => l.trim() === 'exclude:');
-    expect(start).toBeGreaterThan(0);
-    let comment = 0;
-    for (const line of lines.slice(start + 1)) {
-      if (/^\s+#/.test(line)) comment += 1;
-      else if (/^\s+- /.test(line)) {
-        expect(comment, `${line.trim()} has no reason`).toBeGreaterThan(0);
-        comment = 0;
-      } else break;
-    }
+  it('production skips no replica checks: at least 2 pods everywhere except the in-memory trace store', () => {
+    const skippers = synthesized('production')
+      .all.filter((o) =>
+        /replicas/.test(
+          (o.metadata as { annotations?: Record<string, string> }).annotations?.[SCORE_IGNORE] ?? '',
+        ),
+      )
+      .map((o) => `${o.kind}/${String(o.metadata.name)}`);
+    expect(skippers).toEqual(['Deployment/jaeger']);
+  });
+
+  it('every bundle-wide exception in mk/cluster.mk carries a comment with its reason', () => {
+    const lines = read('mk/cluster.mk').split('\n');
+    const ignores = lines.flatMap((l, i) => (l.startsWith('KUBE_SCORE_IGNORE +=') ? [i] : []));
+    expect(ignores.length).toBeGreaterThan(0);
+    for (const i of ignores) expect(lines[i - 1], lines[i]).toMatch(/^# \S/);
   });
 });
 

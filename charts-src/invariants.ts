@@ -315,7 +315,7 @@ export function checkContainers(objects: K8sObject[]): string[] {
       const where = `${id(w)}/${c.name}`;
       if (w.kind !== 'Job' && (!c.readinessProbe || !c.livenessProbe)) out.push(`${where} lacks probes`);
       for (const kind of ['requests', 'limits'] as const) {
-        for (const r of ['cpu', 'memory'])
+        for (const r of ['cpu', 'memory', 'ephemeral-storage'])
           if (!c.resources?.[kind]?.[r]) out.push(`${where} has no ${r} ${kind}`);
       }
       const sc = c.securityContext ?? {};

@@ -7,8 +7,8 @@ import type { Profile } from '../config/profiles.ts';
 import { clusterUrl, INGRESS_GATEWAY_RELEASE, INGRESS_NAMESPACE } from '../config/platform.ts';
 import { ARCHIVE_KEY, SCRIPT_KEY, SCRIPTS_MOUNT } from '../config/load.ts';
 import { VERSIONS } from '../config/versions.ts';
-import { containerResources, containerSecurity } from '../lib/hardening.ts';
-import { lintException, podLabels } from '../lib/labels.ts';
+import { containerResources, containerSecurity, ephemeralStorage } from '../lib/hardening.ts';
+import { podLabels } from '../lib/labels.ts';
 import { LOAD_APP } from './peers.ts';
 
 /** Uid of the k6 user in the grafana/k6 image. */
@@ -45,16 +45,8 @@ export class LoadJob extends Construct {
       metadata: { name },
       automountToken: false,
     });
-    const noProbes = 'a batch k6 run serves no traffic and is bounded by activeDeadlineSeconds';
     const job = new kplus.Job(this, 'job', {
-      metadata: {
-        name,
-        labels,
-        annotations: {
-          [lintException('no-liveness-probe')]: noProbes,
-          [lintException('no-readiness-probe')]: noProbes,
-        },
-      },
+      metadata: { name, labels },
       podMetadata: { labels },
       select: false,
       serviceAccount,
@@ -65,7 +57,8 @@ export class LoadJob extends Construct {
       securityContext: { ensureNonRoot: true, user: K6_UID, group: K6_UID, fsGroup: K6_UID },
     });
     const scripts = kplus.Volume.fromConfigMap(this, 'scripts', script);
-    const tmp = kplus.Volume.fromEmptyDir(this, 'tmp', 'tmp', { sizeLimit: Size.mebibytes(64) });
+    const tmpMiB = 64;
+    const tmp = kplus.Volume.fromEmptyDir(this, 'tmp', 'tmp', { sizeLimit: Size.mebibytes(tmpMiB) });
     job.addContainer({
       name: 'k6',
       image: VERSIONS.k6Image,
@@ -86,5 +79,6 @@ export class LoadJob extends Construct {
         { path: '/tmp', volume: tmp },
       ],
     });
+    ephemeralStorage(job, tmpMiB);
   }
 }

@@ -17,7 +17,7 @@ import {
   REQUEST_RATE_METRIC,
 } from '../config/platform.ts';
 import { SCALE_DOWN, SCALE_UP, VPA_BOUNDS } from '../config/scaling.ts';
-import { appSelector, podLabels, serviceAccountName } from '../lib/labels.ts';
+import { appSelector, podLabels, scoreExceptions, serviceAccountName } from '../lib/labels.ts';
 import { typedObject } from '../lib/typed.ts';
 import { renderWorkloadPolicy } from './network-policy.ts';
 import { serviceNetworkPolicy } from './peers.ts';
@@ -103,7 +103,16 @@ export class Microservice extends Construct {
       }),
     );
     new kplus.HorizontalPodAutoscaler(this, 'hpa', {
-      metadata: { name: spec.name },
+      metadata: {
+        name: spec.name,
+        annotations: scoreExceptions(
+          bounds.minReplicas < 2
+            ? {
+                'horizontalpodautoscaler-replicas': `${profile.name} profile: ${bounds.minReplicas} pod at rest to fit the laptop budget (the HPA adds pods under load); production keeps at least 2`,
+              }
+            : {},
+        ),
+      },
       target: this.stable,
       minReplicas: bounds.minReplicas,
       maxReplicas: bounds.maxReplicas,

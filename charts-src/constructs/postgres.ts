@@ -7,8 +7,13 @@ import { NAMESPACE } from '../../catalog/services.ts';
 import type { Profile } from '../config/profiles.ts';
 import { POSTGRES, POSTGRES_SECRET } from '../config/platform.ts';
 import { VERSIONS } from '../config/versions.ts';
-import { containerResources, containerSecurity, sidecarAnnotations } from '../lib/hardening.ts';
-import { podLabels } from '../lib/labels.ts';
+import {
+  containerResources,
+  containerSecurity,
+  ephemeralStorage,
+  sidecarAnnotations,
+} from '../lib/hardening.ts';
+import { podLabels, scoreExceptions } from '../lib/labels.ts';
 import { DATABASE_URL_KEY } from './service-workload.ts';
 
 /** kind gets a fixed development password; production takes it from the synth environment. */
@@ -66,7 +71,14 @@ export class Postgres extends Construct {
     });
 
     this.statefulSet = new kplus.StatefulSet(this, 'statefulset', {
-      metadata: { name: POSTGRES.name, labels },
+      metadata: {
+        name: POSTGRES.name,
+        labels,
+        annotations: scoreExceptions({
+          'container-security-context-user-group-id':
+            "uid/gid 999 is the official postgres image's postgres user, which owns its directories and has the passwd entry initdb needs; another uid is untested on a cluster",
+        }),
+      },
       service,
       replicas: 1,
       select: false,
@@ -84,8 +96,9 @@ export class Postgres extends Construct {
     this.statefulSet.select(kplus.LabelSelector.of({ labels: { app: POSTGRES.name } }));
 
     const data = kplus.Volume.fromPersistentVolumeClaim(this, 'data-volume', claim);
-    const run = kplus.Volume.fromEmptyDir(this, 'run', 'run', { sizeLimit: Size.mebibytes(16) });
-    const tmp = kplus.Volume.fromEmptyDir(this, 'tmp', 'tmp', { sizeLimit: Size.mebibytes(256) });
+    const [runMiB, tmpMiB] = [16, 256];
+    const run = kplus.Volume.fromEmptyDir(this, 'run', 'run', { sizeLimit: Size.mebibytes(runMiB) });
+    const tmp = kplus.Volume.fromEmptyDir(this, 'tmp', 'tmp', { sizeLimit: Size.mebibytes(tmpMiB) });
     const isReady = ['pg_isready', '-U', POSTGRES.user, '-d', POSTGRES.database, '-h', '127.0.0.1'];
     this.statefulSet.addContainer({
       name: POSTGRES.name,
@@ -108,10 +121,14 @@ export class Postgres extends Construct {
       ],
       startup: kplus.Probe.fromCommand(isReady, { periodSeconds: Duration.seconds(2), failureThreshold: 60 }),
       readiness: kplus.Probe.fromCommand(isReady, { periodSeconds: Duration.seconds(5) }),
-      liveness: kplus.Probe.fromCommand(isReady, {
+      // Alive while the server answers at all: pg_isready exits 1 when it rejects connections (start-up,
+      // crash recovery, shutdown) and 2 only when nothing answers. A long recovery is not a reason to
+      // restart it, so only 2 fails the liveness probe; readiness needs 0.
+      liveness: kplus.Probe.fromCommand(['sh', '-c', `${isReady.join(' ')} -q; [ $? -ne 2 ]`], {
         periodSeconds: Duration.seconds(10),
         failureThreshold: 6,
       }),
     });
+    ephemeralStorage(this.statefulSet, runMiB + tmpMiB);
   }
 }

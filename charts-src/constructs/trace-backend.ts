@@ -7,8 +7,13 @@ import { Construct } from 'constructs';
 import type { Profile } from '../config/profiles.ts';
 import { JAEGER } from '../config/platform.ts';
 import { VERSIONS } from '../config/versions.ts';
-import { containerResources, containerSecurity, sidecarAnnotations } from '../lib/hardening.ts';
-import { lintException, podLabels } from '../lib/labels.ts';
+import {
+  containerResources,
+  containerSecurity,
+  ephemeralStorage,
+  sidecarAnnotations,
+} from '../lib/hardening.ts';
+import { podLabels, scoreExceptions } from '../lib/labels.ts';
 
 export class TraceBackend extends Construct {
   readonly deployment: kplus.Deployment;
@@ -24,10 +29,12 @@ export class TraceBackend extends Construct {
       metadata: {
         name: JAEGER.name,
         labels,
-        annotations: {
-          [lintException('no-rolling-update-strategy')]:
-            'in-memory trace store: two pods side by side would each hold half of the traces',
-        },
+        annotations: scoreExceptions({
+          'deployment-strategy':
+            'in-memory trace store: it is replaced (Recreate), two pods side by side would each hold half of the traces',
+          'deployment-replicas':
+            'in-memory trace store: a second replica would hold half of every trace, not add availability',
+        }),
       },
       replicas: 1,
       select: false,
@@ -47,13 +54,8 @@ export class TraceBackend extends Construct {
       strategy: kplus.DeploymentStrategy.recreate(),
     });
     this.deployment.select(kplus.LabelSelector.of({ labels: { app: JAEGER.name } }));
-    const tmp = kplus.Volume.fromEmptyDir(this, 'tmp', 'tmp', { sizeLimit: Size.mebibytes(64) });
-    const health = () =>
-      kplus.Probe.fromHttpGet('/', {
-        port: JAEGER.adminPort,
-        periodSeconds: Duration.seconds(10),
-        failureThreshold: 3,
-      });
+    const tmpMiB = 64;
+    const tmp = kplus.Volume.fromEmptyDir(this, 'tmp', 'tmp', { sizeLimit: Size.mebibytes(tmpMiB) });
     this.deployment.addContainer({
       name: JAEGER.name,
       image: VERSIONS.jaegerImage,
@@ -71,14 +73,25 @@ export class TraceBackend extends Construct {
       resources: containerResources(props.profile.traceBackend.resources),
       securityContext: containerSecurity(JAEGER.uid),
       volumeMounts: [{ path: '/tmp', volume: tmp }],
-      readiness: health(),
-      liveness: health(),
+      // Ready: the health endpoint reports the collector and query up. Alive: the admin server still
+      // answers; a busy or starting Jaeger that is not ready is left alone rather than restarted.
+      readiness: kplus.Probe.fromHttpGet('/', {
+        port: JAEGER.adminPort,
+        periodSeconds: Duration.seconds(10),
+        failureThreshold: 3,
+      }),
+      liveness: kplus.Probe.fromTcpSocket({
+        port: JAEGER.adminPort,
+        periodSeconds: Duration.seconds(10),
+        failureThreshold: 6,
+      }),
       startup: kplus.Probe.fromHttpGet('/', {
         port: JAEGER.adminPort,
         periodSeconds: Duration.seconds(2),
         failureThreshold: 30,
       }),
     });
+    ephemeralStorage(this.deployment, tmpMiB);
 
     const collector = new kplus.Service(this, 'collector', {
       metadata: { name: JAEGER.collectorService, labels: { app: JAEGER.name } },

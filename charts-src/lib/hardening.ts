@@ -1,5 +1,5 @@
 // Container and pod hardening shared by every workload the bundle runs: non-root, read-only root
-// filesystem, no capabilities, RuntimeDefault seccomp, explicit resources. cdk8s-plus's defaults
+// filesystem, no capabilities, RuntimeDefault seccomp, explicit resources (ephemeral storage too). cdk8s-plus's defaults
 // (1 CPU request per container) would not fit a laptop, so resources are always passed in.
 import { ApiObject, JsonPatch, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
@@ -41,6 +41,28 @@ export function containerResources(spec: ResourceSpec): kplus.ContainerResources
       limit: Size.mebibytes(memoryMiB(spec.limits.memory)),
     },
   };
+}
+
+/** Ephemeral storage a container needs beyond its emptyDir scratch: its logs, which the kubelet counts. */
+const LOG_HEADROOM_MIB = 64;
+
+/** Requests and limits ephemeral storage for every container of a workload: the emptyDir scratch
+ * they write (`scratchMiB`, the volumes' sizeLimit) plus log headroom, requested in full so the
+ * scheduler only places the pod where that much disk is free. A JSON patch because cdk8s-plus
+ * renders ephemeral storage in whole GiB only, which would reserve far more than the pods use. */
+export function ephemeralStorage(
+  workload: kplus.Deployment | kplus.StatefulSet | kplus.Job,
+  scratchMiB: number,
+): void {
+  // A k8s.Quantity, not a string: the generated toJson of the workload reads quantities' values.
+  const quantity = kplus.k8s.Quantity.fromString(`${scratchMiB + LOG_HEADROOM_MIB}Mi`);
+  workload.containers.forEach((_, i) => {
+    for (const kind of ['requests', 'limits']) {
+      ApiObject.of(workload).addJsonPatch(
+        JsonPatch.add(`/spec/template/spec/containers/${i}/resources/${kind}/ephemeral-storage`, quantity),
+      );
+    }
+  });
 }
 
 /** Pod annotations that size the Istio sidecar (its defaults are not sized for a laptop). */

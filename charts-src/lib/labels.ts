@@ -29,8 +29,18 @@ export function deploymentName(name: ServiceName, track: 'stable' | 'canary'): s
   return track === 'stable' ? name : `${name}-canary`;
 }
 
-/** Annotation that exempts one object from one kube-linter check; the value is the reason.
- * Every use is also listed in .kube-linter.yaml (a test keeps the two in step). */
-export function lintException(check: string): string {
-  return `ignore-check.kube-linter.io/${check}`;
+/** Annotation kube-score reads: a comma-separated list of checks it skips for this object. */
+export const SCORE_IGNORE = 'kube-score/ignore';
+/** Prefix of the annotation that carries the reason for one skipped check (a test requires one). */
+export const SCORE_REASON_PREFIX = 'kube-score-ignore.mmf-petstore/';
+
+/** Annotations that exempt one object from kube-score checks that do not apply to it, each with the
+ * reason. kube-score has no place for reasons, so they travel beside its list on the object. */
+export function scoreExceptions(reasons: Readonly<Record<string, string>>): Record<string, string> {
+  const entries = Object.entries(reasons);
+  if (entries.length === 0) return {};
+  return {
+    [SCORE_IGNORE]: entries.map(([check]) => check).join(','),
+    ...Object.fromEntries(entries.map(([check, reason]) => [`${SCORE_REASON_PREFIX}${check}`, reason])),
+  };
 }
