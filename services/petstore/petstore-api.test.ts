@@ -7,8 +7,9 @@ import { startStorefront, type Storefront } from './testing.ts';
 let s: Storefront;
 beforeAll(async () => {
   s = await startStorefront({
-    // Fast breaker recovery so the test sees open -> closed without waiting 5 s.
-    petstore: { CIRCUIT_HALF_OPEN_MS: '300', ADVISOR_PROBE_MS: '100' },
+    // Fast breaker recovery (open -> closed without waiting 5 s); a generous history budget so a busy
+    // machine still sees the order history.
+    petstore: { CIRCUIT_HALF_OPEN_MS: '300', ADVISOR_PROBE_MS: '100', HISTORY_BUDGET_MS: '2000' },
     store: { SAGA_RECOVERY_INTERVAL_MS: '100000' },
   });
 });
