@@ -213,6 +213,11 @@ describe('recommendations when the advisor is slow or down', () => {
       });
       expect((res.body.recommendations as Rec[]).length).toBe(5);
     }
+    const status = await api('/status');
+    expect(status.body).toMatchObject({
+      status: 'degraded',
+      dependencies: { 'ml-advisor': { ready: false } },
+    });
     const post = await api('/recommendations', { body: { pet_types: ['reptile'], max_recommendations: 2 } });
     expect(post.body).toMatchObject({ fallback_used: true, fallback_reason: 'circuit_open' });
     let metrics = await (await fetch(`${s.petstore.url}/metrics`)).text();
@@ -237,6 +242,27 @@ describe('recommendations when the advisor is slow or down', () => {
     );
     const back = await api('/recommendations?customer_id=exotic-enthusiast-9');
     expect(back.body).toMatchObject({ fallback_used: false, source: 'ml-advisor' });
+  });
+});
+
+describe('when the order service is down', () => {
+  it('answers checkout with 503 naming it, and recommendations still answer from the profile alone', async () => {
+    await s.store.stop('order');
+    try {
+      const placed = await api('/orders', {
+        body: { customer_id: 'cust-down', items: [{ product_id: 'SUP-HAY-003', quantity: 1 }] },
+      });
+      expect(placed.status).toBe(503);
+      expect(placed.body).toMatchObject({ error: 'dependency_unavailable' });
+      expect(String(placed.body.message)).toMatch(/order is unavailable/);
+      const recs = await api('/recommendations?customer_id=senior-companion-1');
+      expect(recs.status).toBe(200);
+      expect(recs.body).toMatchObject({ order_history_available: false, source: 'ml-advisor' });
+      const metrics = await (await fetch(`${s.petstore.url}/metrics`)).text();
+      expect(metrics).toMatch(/mmf_storefront_checkouts_total\{outcome="unavailable",app="petstore"/);
+    } finally {
+      await s.store.restart('order');
+    }
   });
 });
 
