@@ -11,7 +11,7 @@ export PATH := $(CURDIR)/node_modules/.bin:$(CURDIR)/bin:$(PATH)
 export GOBIN := $(CURDIR)/bin
 
 TEST_TARGETS :=
-# Pinned command-line tools built into ./bin (k6, kube-linter, ...); parts append to TOOLS.
+# Pinned command-line tools built into ./bin (k6, kube-score, ...); parts append to TOOLS.
 TOOLS :=
 
 ##@ Setup

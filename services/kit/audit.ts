@@ -4,7 +4,7 @@
 // second line of defence (services never pass them in the first place).
 import { pino, type Logger } from 'pino';
 import { currentContext } from './context.ts';
-import { currentTraceId } from './telemetry.ts';
+import { currentTraceId } from './spans.ts';
 import type { AuditEvent } from './plugins/plugin.ts';
 
 export const REDACTED_PATHS = [

@@ -9,7 +9,7 @@ export {
   type Config,
 } from './service.ts';
 export { HttpError, badRequest, notFound, conflict, unprocessable, unavailable } from './errors.ts';
-export { withSpan } from './telemetry.ts';
+export { withSpan } from './spans.ts';
 export { Faults } from './faults.ts';
 export type { ServiceClient } from './client.ts';
 export type { Database, Queryable } from './db/index.ts';

@@ -3,7 +3,6 @@
 // bundle, which measured 6x slower than bare express here. Probes and /metrics are not traced.
 //
 // Must be started before express (and so node:http) is loaded; services do that through bootstrap.ts.
-import { trace, context, SpanStatusCode, type Span, type Attributes } from '@opentelemetry/api';
 import { NodeSDK } from '@opentelemetry/sdk-node';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import {
@@ -63,31 +62,4 @@ export function startTelemetry(opts: TelemetryOptions): Telemetry {
   });
   sdk.start();
   return { shutdown: () => sdk.shutdown() };
-}
-
-const tracer = trace.getTracer('mmf-service-kit');
-
-/** Runs fn inside a span for a business step (fraud check, bank call, reservation...). */
-export async function withSpan<T>(
-  name: string,
-  attributes: Attributes,
-  fn: (span: Span) => Promise<T>,
-): Promise<T> {
-  return tracer.startActiveSpan(name, { attributes }, async (span) => {
-    try {
-      return await fn(span);
-    } catch (err) {
-      span.recordException(err as Error);
-      span.setStatus({ code: SpanStatusCode.ERROR, message: (err as Error).message });
-      throw err;
-    } finally {
-      span.end();
-    }
-  });
-}
-
-export function currentTraceId(): string | undefined {
-  const span = trace.getSpan(context.active());
-  const id = span?.spanContext().traceId;
-  return id && id !== '00000000000000000000000000000000' ? id : undefined;
 }

@@ -170,7 +170,7 @@ describe('transactions', () => {
   });
   it('warns when db.query is used inside a transaction callback instead of tx', async () => {
     const warning = new Promise<Error>((resolve) => process.once('warning', resolve));
-    let detached: Promise<unknown> | undefined;
+    let detached: Promise<{ rows: unknown[] }> | undefined;
     await db.transaction(async (tx) => {
       detached = db.query('SELECT 1 AS one'); // not awaited here: awaiting it would deadlock PGlite
       await tx.query('SELECT 2');

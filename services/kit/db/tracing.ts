@@ -1,6 +1,7 @@
 // One client span per PGlite query. `pg` queries are traced by @opentelemetry/instrumentation-pg
 // (registered by the telemetry module); PGlite has no instrumentation, so the adapter calls this.
-import { SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
+import { SpanKind, trace } from '@opentelemetry/api';
+import { withSpan } from '../spans.ts';
 
 const tracer = trace.getTracer('mmf-db');
 const MAX_STATEMENT_CHARS = 1000;
@@ -13,28 +14,16 @@ export function operationOf(sql: string): string {
 
 export function traceQuery<T>(sql: string, run: () => Promise<T>): Promise<T> {
   const statement = sql.length > MAX_STATEMENT_CHARS ? `${sql.slice(0, MAX_STATEMENT_CHARS)}…` : sql;
-  return tracer.startActiveSpan(
+  return withSpan(
     'db.query',
     {
-      kind: SpanKind.CLIENT,
-      attributes: {
-        'db.system': 'postgresql',
-        'db.system.name': 'postgresql',
-        'db.statement': statement,
-        'db.operation': operationOf(sql),
-        'db.client': 'pglite',
-      },
+      'db.system': 'postgresql',
+      'db.system.name': 'postgresql',
+      'db.statement': statement,
+      'db.operation': operationOf(sql),
+      'db.client': 'pglite',
     },
-    async (span) => {
-      try {
-        return await run();
-      } catch (err) {
-        span.recordException(err as Error);
-        span.setStatus({ code: SpanStatusCode.ERROR, message: (err as Error).message });
-        throw err;
-      } finally {
-        span.end();
-      }
-    },
+    run,
+    { kind: SpanKind.CLIENT, tracer },
   );
 }
