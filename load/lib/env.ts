@@ -1,7 +1,7 @@
 // Everything a script reads from its environment, in one place. Locally nothing needs to be set (the
 // catalog's local ports); the cluster Job sets the *_URL variables to the in-cluster Services.
 import { SERVICES, type ServiceName } from '../../catalog/services.ts';
-import { parseScale, scaler, type Scaler } from './scale.ts';
+import { parseMaxVus, parseScale, scaler, type Scaler } from './scale.ts';
 
 const URL_VARIABLES: Readonly<Record<ServiceName, string>> = {
   petstore: 'PETSTORE_URL',
@@ -23,8 +23,11 @@ export function baseUrl(service: ServiceName): string {
   return url.replace(/\/+$/, '');
 }
 
-/** LOAD_SCALE (default 1): multiplies every duration and rate; 0.05 is the smoke run. */
-export const SCALE: Scaler = scaler(parseScale(env('LOAD_SCALE')));
+/**
+ * LOAD_SCALE (default 1) multiplies every duration and rate (0.01 is the smoke run); LOAD_MAX_VUS
+ * (default 600) caps the VUs of each scenario.
+ */
+export const SCALE: Scaler = scaler(parseScale(env('LOAD_SCALE')), parseMaxVus(env('LOAD_MAX_VUS')));
 
 /** Where handleSummary writes <scenario>-summary.json (relative to k6's working directory). */
 export const REPORT_DIR = (env('REPORT_DIR') ?? 'reports').replace(/\/+$/, '');

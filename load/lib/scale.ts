@@ -1,4 +1,4 @@
-// One factor shrinks a scenario for a smoke run (LOAD_SCALE=0.05: minutes become seconds) or stretches
+// One factor shrinks a scenario for a smoke run (LOAD_SCALE=0.01: minutes become seconds) or stretches
 // it. Durations and rates scale together; floors keep a smoke run meaningful: at least one second per
 // stage and a few requests per second, so every check and threshold still sees traffic.
 
@@ -6,6 +6,8 @@
 export const MIN_SCALED_RATE = 5;
 /** Durations never scale below one second. */
 export const MIN_SCALED_SECONDS = 1;
+/** Default cap on VUs per scenario: about 0.7 MB each, so a k6 pod stays under half a GB. */
+export const DEFAULT_MAX_VUS = 600;
 
 export interface Scaler {
   readonly factor: number;
@@ -15,7 +17,7 @@ export interface Scaler {
   seconds(seconds: number): number;
   /** Iterations per second, scaled with a floor. */
   rate(perSecond: number): number;
-  /** Virtual users for an arrival rate: Little's law with headroom, never fewer than 2. */
+  /** Virtual users for an arrival rate: Little's law with headroom, at least 2, at most the cap. */
   vusFor(perSecond: number, expectedLatencySeconds: number): number;
   /**
    * preAllocatedVUs and maxVUs for an arrival-rate executor: enough pre-allocated VUs for the
@@ -33,11 +35,21 @@ export function parseScale(raw: string | undefined): number {
   return factor;
 }
 
-export function scaler(factor: number): Scaler {
+export function parseMaxVus(raw: string | undefined): number {
+  if (raw === undefined || raw.trim() === '') return DEFAULT_MAX_VUS;
+  const cap = Number(raw);
+  if (!Number.isInteger(cap) || cap < 2)
+    throw new Error(`LOAD_MAX_VUS must be an integer >= 2, got "${raw}"`);
+  return cap;
+}
+
+export function scaler(factor: number, maxVus: number = DEFAULT_MAX_VUS): Scaler {
   const seconds = (s: number): number => Math.max(MIN_SCALED_SECONDS, Math.round(s * factor));
   const rate = (r: number): number => Math.max(Math.min(r, MIN_SCALED_RATE), Math.round(r * factor));
   // Twice the in-flight estimate absorbs latency spikes before k6 starts dropping iterations.
-  const vusFor = (r: number, latency: number): number => Math.max(2, Math.ceil(r * latency * 2));
+  // Past the cap k6 drops iterations instead (counted in dropped_iterations).
+  const vusFor = (r: number, latency: number): number =>
+    Math.min(maxVus, Math.max(2, Math.ceil(r * latency * 2)));
   return {
     factor,
     seconds,
