@@ -20,6 +20,44 @@ afterAll(async () => {
 });
 
 describe('ServiceClient', () => {
+  it('passes on what a failing dependency said', async () => {
+    const failing = createServer((_req, res) => {
+      res.writeHead(503, { 'content-type': 'application/json' });
+      res.end(
+        JSON.stringify({
+          error: 'dependency_unavailable',
+          message: 'payment is down',
+          correlation_id: 'x',
+          order_id: 'ORD-1',
+          status: 'failed',
+        }),
+      );
+    });
+    await new Promise<void>((r) => failing.listen(0, '127.0.0.1', r));
+    const client = new ServiceClient({
+      from: 'petstore',
+      to: 'order',
+      baseUrl: `http://127.0.0.1:${(failing.address() as AddressInfo).port}`,
+      metrics: new Metrics('petstore', 'test'),
+      halfOpenAfterMs: 60_000,
+      consecutiveFailures: 5,
+    });
+    const err = await client
+      .call({ method: 'POST', path: '/orders', operation: 'place_order', idempotent: false })
+      .catch((e: unknown) => e);
+    expect(err).toMatchObject({
+      status: 503,
+      details: {
+        reason: 'http_error',
+        dependency_status: 503,
+        dependency_error: 'dependency_unavailable',
+        dependency_message: 'payment is down',
+        dependency_details: { order_id: 'ORD-1', status: 'failed' },
+      },
+    });
+    await new Promise((r) => failing.close(r));
+  });
+
   it('bounds every call by the catalog timeout of its edge, then opens the circuit', async () => {
     const metrics = new Metrics('order', 'test');
     const client = new ServiceClient({

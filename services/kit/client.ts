@@ -36,6 +36,18 @@ class ServerError extends Error {
   }
 }
 
+/** What a failing dependency said, so callers can pass on e.g. the order id of a failed order. */
+function serverErrorDetails(err: ServerError): Record<string, unknown> {
+  const body = (typeof err.body === 'object' && err.body !== null ? err.body : {}) as Record<string, unknown>;
+  const { error, message, correlation_id: _c, ...rest } = body;
+  return {
+    dependency_status: err.status,
+    ...(typeof error === 'string' ? { dependency_error: error } : {}),
+    ...(typeof message === 'string' ? { dependency_message: message } : {}),
+    ...(Object.keys(rest).length ? { dependency_details: rest } : {}),
+  };
+}
+
 const STATE_NAMES: Record<number, 'closed' | 'open' | 'half_open'> = {
   [CircuitState.Closed]: 'closed',
   [CircuitState.Open]: 'open',
@@ -143,7 +155,7 @@ export class ServiceClient {
         {
           dependency: this.to,
           reason: outcome,
-          ...(err instanceof ServerError ? { dependency_status: err.status } : {}),
+          ...(err instanceof ServerError ? serverErrorDetails(err) : {}),
         },
       );
     } finally {
