@@ -1,50 +1,27 @@
 // End to end: the five services as real processes (tools/stack, as `make up` runs them, on free ports
 // and a temporary run directory), the customer journey under one correlation ID, and every audit line
 // it caused, read back from the five log files. Then ml-advisor is stopped and restarted.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SERVICE_NAMES, type ServiceName } from '../../catalog/index.ts';
-import { Stack } from '../../tools/stack/stack.ts';
+import {
+  auditLines as readAuditLines,
+  startTestStack,
+  type AuditLine,
+  type TestStack,
+} from '../../test/support/test-stack.ts';
+import type { Stack } from '../../tools/stack/stack.ts';
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
-interface AuditLine {
-  time: string;
-  service: string;
-  event: string;
-  correlation_id: string;
-  audit?: boolean;
-}
-
+let test: TestStack;
 let stack: Stack;
-let runDir: string;
 beforeAll(async () => {
-  runDir = mkdtempSync(join(tmpdir(), 'petstore-e2e-'));
-  const ports: Partial<Record<ServiceName, number>> = {};
-  for (const name of SERVICE_NAMES) ports[name] = await freePort();
-  stack = new Stack({
-    runDir,
-    ports,
-    services: [...SERVICE_NAMES],
+  test = await startTestStack([...SERVICE_NAMES], {
     env: { LATENCY_SCALE: '0.05', LOG_LEVEL: 'info' },
     serviceEnv: { petstore: { CIRCUIT_HALF_OPEN_MS: '500', ADVISOR_PROBE_MS: '200' } },
     readyTimeoutMs: 60_000,
   });
-  await stack.up();
+  stack = test.stack;
 }, 120_000);
-afterAll(async () => {
-  await stack?.down();
-  rmSync(runDir, { recursive: true, force: true });
-});
+afterAll(() => test?.close());
 
 async function call(path: string, id: string, body?: unknown) {
   const res = await fetch(`${stack.url('petstore')}${path}`, {
@@ -57,14 +34,6 @@ async function call(path: string, id: string, body?: unknown) {
   });
   expect(res.headers.get('x-correlation-id')).toBe(id);
   return { status: res.status, body: (await res.json()) as Record<string, unknown> };
-}
-
-function auditLines(name: ServiceName): AuditLine[] {
-  return readFileSync(stack.logFile(name), 'utf8')
-    .split('\n')
-    .filter((l) => l.startsWith('{'))
-    .map((l) => JSON.parse(l) as AuditLine)
-    .filter((l) => l.audit === true);
 }
 
 describe('the customer journey across five services', () => {
@@ -104,7 +73,11 @@ describe('the customer journey across five services', () => {
     });
 
     const caused = Object.fromEntries(
-      SERVICE_NAMES.map((n) => [n, auditLines(n).filter((l) => l.time >= since)]),
+      await Promise.all(
+        SERVICE_NAMES.map(
+          async (n) => [n, (await readAuditLines(stack, n)).filter((l) => l.time >= since)] as const,
+        ),
+      ),
     ) as Record<ServiceName, AuditLine[]>;
     for (const name of SERVICE_NAMES) {
       expect(caused[name].length, `${name} wrote no audit line for the journey`).toBeGreaterThan(0);

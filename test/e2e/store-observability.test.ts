@@ -1,47 +1,33 @@
 // The three store services as real processes (the local stack) with a real OTLP receiver: one order
 // is one trace across all three, every audit line carries its correlation id, state survives a
 // restart, and the analytics report finds the deliberate fraud-check bottleneck.
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Stack } from '../../tools/stack/stack.ts';
+import type { Stack } from '../../tools/stack/stack.ts';
 import { OtlpReceiver } from '../support/otlp-receiver.ts';
-import { freePorts } from '../support/ports.ts';
 import { json } from '../support/store-services.ts';
+import { auditLines, startTestStack, type TestStack } from '../support/test-stack.ts';
 
 const receiver = new OtlpReceiver();
+let test: TestStack;
 let stack: Stack;
-let runDir: string;
 
 beforeAll(async () => {
   const endpoint = await receiver.start();
-  const [order, payment, inventory] = await freePorts(3);
-  runDir = await mkdtemp(join(tmpdir(), 'mmf-e2e-'));
-  stack = new Stack({
-    runDir,
-    services: ['inventory', 'payment', 'order'],
-    ports: { order, payment, inventory },
+  test = await startTestStack(['inventory', 'payment', 'order'], {
     env: { OTEL_EXPORTER_OTLP_ENDPOINT: endpoint, LATENCY_SCALE: '1' },
   });
-  await stack.up();
+  stack = test.stack;
 }, 120_000);
 
 afterAll(async () => {
-  await stack?.down();
+  await test?.close();
   await receiver.stop();
-  await rm(runDir, { recursive: true, force: true });
 });
 
-const auditLines = async (correlationId: string) => {
-  const lines: Record<string, unknown>[] = [];
-  for (const name of stack.services) {
-    for (const line of (await readFile(stack.logFile(name), 'utf8')).split('\n')) {
-      if (line.includes(correlationId)) lines.push(JSON.parse(line) as Record<string, unknown>);
-    }
-  }
-  return lines;
-};
+const linesOf = async (correlationId: string) =>
+  (await Promise.all(stack.services.map((n) => auditLines(stack, n))))
+    .flat()
+    .filter((l) => l.correlation_id === correlationId);
 
 describe('store services as processes', () => {
   let orderId: string;
@@ -60,7 +46,7 @@ describe('store services as processes', () => {
     expect(res.headers.get('x-correlation-id')).toBe('TXN-CHECK-1');
     orderId = res.body.order_id as string;
 
-    const lines = await auditLines('TXN-CHECK-1');
+    const lines = await linesOf('TXN-CHECK-1');
     expect(new Set(lines.map((l) => l.service))).toEqual(new Set(['order', 'payment', 'inventory']));
     const traceIds = new Set(lines.map((l) => l.trace_id));
     expect(traceIds.size).toBe(1);

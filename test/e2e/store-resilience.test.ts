@@ -1,36 +1,25 @@
 // Failure tests on the store services as real processes: kill -9 of the order service while sagas
 // are in flight, and SIGTERM while load is in flight.
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PRODUCTS } from '../../catalog/index.ts';
-import { Stack } from '../../tools/stack/stack.ts';
-import { freePorts } from '../support/ports.ts';
+import type { Stack } from '../../tools/stack/stack.ts';
 import { json } from '../support/store-services.ts';
+import { startTestStack, type TestStack } from '../support/test-stack.ts';
 
+let test: TestStack;
 let stack: Stack;
-let runDir: string;
 
 beforeAll(async () => {
-  const [order, payment, inventory] = await freePorts(3);
-  runDir = await mkdtemp(join(tmpdir(), 'mmf-e2e-'));
-  stack = new Stack({
-    runDir,
-    services: ['inventory', 'payment', 'order'],
-    ports: { order, payment, inventory },
+  test = await startTestStack(['inventory', 'payment', 'order'], {
     env: { LATENCY_SCALE: '0.3' },
     serviceEnv: {
       order: { SAGA_LEASE_MS: '1500', SAGA_RECOVERY_INTERVAL_MS: '300', SHUTDOWN_DRAIN_DELAY_MS: '1500' },
     },
   });
-  await stack.up();
+  stack = test.stack;
 }, 120_000);
 
-afterAll(async () => {
-  await stack?.down();
-  await rm(runDir, { recursive: true, force: true });
-});
+afterAll(() => test?.close());
 
 interface Order {
   order_id: string;
