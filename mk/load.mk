@@ -56,7 +56,8 @@ load-smoke: $(K6) ## Every store scenario at smoke scale against an already runn
 	if [ -n "$$failed" ]; then echo "load-smoke failed:$$failed" >&2; exit 1; fi; \
 	echo "load-smoke: all $(words $(LOAD_STORE_SCENARIOS)) scenarios held their thresholds"
 
-# Starts the stack only if it is not already up, and then stops only what it started.
+# Uses a stack that is already fully up (and leaves it running); otherwise starts one and stops it
+# afterwards, also when the smoke fails.
 .PHONY: load-test
 load-test: $(K6) install ## Start the local stack, run load-smoke against it, stop the stack
 	@if $(MAKE) status >/dev/null 2>&1; then \
