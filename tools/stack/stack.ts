@@ -22,6 +22,15 @@ export interface StackOptions {
   readyTimeoutMs?: number;
 }
 
+/** Groups services so that each one comes after every service it calls (catalog call graph). */
+export function startWaves(services: readonly ServiceName[]): ServiceName[][] {
+  const depth = (n: ServiceName): number =>
+    Math.max(0, ...SERVICES[n].calls.filter((c) => services.includes(c.to)).map((c) => depth(c.to) + 1));
+  const waves: ServiceName[][] = [];
+  for (const n of services) (waves[depth(n)] ??= []).push(n);
+  return waves.filter((w) => w.length > 0);
+}
+
 const envName = (name: ServiceName, suffix: string): string =>
   `${name.toUpperCase().replace(/-/g, '_')}_${suffix}`;
 
@@ -111,10 +120,17 @@ export class Stack {
     return child.pid as number;
   }
 
+  /**
+   * Starts services in waves along the call graph, callees first, each wave once the previous one is
+   * ready: a caller's start-up work (e.g. the order saga's recovery) then finds its dependencies up,
+   * instead of tripping its circuit breakers on services that are still starting.
+   */
   async up(): Promise<void> {
     await this.prepareData();
-    for (const n of this.services) if (!this.pid(n)) this.start(n);
-    await Promise.all(this.services.map((n) => this.waitReady(n)));
+    for (const wave of startWaves(this.services)) {
+      for (const n of wave) if (!this.pid(n)) this.start(n);
+      await Promise.all(wave.map((n) => this.waitReady(n)));
+    }
   }
 
   async waitReady(name: ServiceName, timeoutMs = this.opts.readyTimeoutMs ?? 30_000): Promise<void> {
