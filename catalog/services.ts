@@ -96,7 +96,8 @@ export const SERVICES: Readonly<Record<ServiceName, ServiceSpec>> = {
     scaling: defaultScaling,
     resources: { kind: smallPod, production: productionPod },
     canary: true,
-    stateful: false,
+    // Deliveries and customer journeys, shared by the storefront's replicas.
+    stateful: true,
   },
   order: {
     name: 'order',

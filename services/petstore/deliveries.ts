@@ -1,8 +1,8 @@
 // Delivery scheduling for confirmed orders: a date and a window the customer picks within the lead
 // time (pets need a handover appointment: 2 days; supplies ship next day) and 30 days ahead.
-// Kept in memory: the storefront has no database (catalog: stateful false). Per replica, bounded.
+// Stored in the storefront's database, so every replica sees them and they survive restarts.
 import { PETS } from '../../catalog/products.ts';
-import { conflict, unprocessable } from '../kit/index.ts';
+import { conflict, unprocessable, type Database } from '../kit/index.ts';
 import type { DeliveryBody } from './schemas.ts';
 
 export const PET_LEAD_DAYS = 2;
@@ -45,24 +45,47 @@ export function deliveryStatus(d: Delivery, now: number): 'scheduled' | 'out_for
   return today < d.date ? 'scheduled' : today === d.date ? 'out_for_delivery' : 'delivered';
 }
 
-export class DeliverySchedule {
-  private readonly byOrder = new Map<string, Delivery>();
-  private readonly capacity: number;
+interface DeliveryRow {
+  order_id: string;
+  delivery_id: string;
+  delivery_date: string;
+  time_window: DeliveryBody['window'];
+  instructions: string | null;
+  scheduled_at: Date;
+  reschedules: number;
+}
 
-  constructor(capacity = 50_000) {
-    this.capacity = capacity;
+const fromRow = (r: DeliveryRow): Delivery => ({
+  delivery_id: r.delivery_id,
+  order_id: r.order_id,
+  date: r.delivery_date,
+  window: r.time_window,
+  instructions: r.instructions,
+  scheduled_at: r.scheduled_at.toISOString(),
+  reschedules: r.reschedules,
+});
+
+export class DeliverySchedule {
+  private readonly db: Database;
+
+  constructor(db: Database) {
+    this.db = db;
   }
 
-  get(orderId: string): Delivery | undefined {
-    return this.byOrder.get(orderId);
+  async get(orderId: string): Promise<Delivery | undefined> {
+    const { rows } = await this.db.query<DeliveryRow>(
+      'SELECT * FROM petstore_deliveries WHERE order_id = $1',
+      [orderId],
+    );
+    return rows[0] && fromRow(rows[0]);
   }
 
   /** Schedules (or reschedules) the delivery of a confirmed order; throws 409/422 naming the problem. */
-  schedule(
+  async schedule(
     order: OrderForDelivery,
     body: DeliveryBody,
     now = Date.now(),
-  ): { delivery: Delivery; rescheduled: boolean } {
+  ): Promise<{ delivery: Delivery; rescheduled: boolean }> {
     if (order.status !== 'confirmed') {
       throw conflict(
         'order_not_confirmed',
@@ -77,19 +100,23 @@ export class DeliverySchedule {
         { earliest, latest },
       );
     }
-    const previous = this.byOrder.get(order.order_id);
-    const delivery: Delivery = {
-      delivery_id: `DLV-${order.order_id.slice(4)}`,
-      order_id: order.order_id,
-      date: body.date,
-      window: body.window,
-      instructions: body.instructions ?? null,
-      scheduled_at: new Date(now).toISOString(),
-      reschedules: previous ? previous.reschedules + 1 : 0,
-    };
-    if (!previous && this.byOrder.size >= this.capacity)
-      this.byOrder.delete(this.byOrder.keys().next().value as string);
-    this.byOrder.set(order.order_id, delivery);
-    return { delivery, rescheduled: previous !== undefined };
+    const { rows } = await this.db.query<DeliveryRow>(
+      `INSERT INTO petstore_deliveries (order_id, delivery_id, delivery_date, time_window, instructions, scheduled_at)
+       VALUES ($1, $2, $3, $4, $5, $6)
+       ON CONFLICT (order_id) DO UPDATE SET delivery_date = EXCLUDED.delivery_date, time_window = EXCLUDED.time_window,
+         instructions = EXCLUDED.instructions, scheduled_at = EXCLUDED.scheduled_at,
+         reschedules = petstore_deliveries.reschedules + 1
+       RETURNING *`,
+      [
+        order.order_id,
+        `DLV-${order.order_id.slice(4)}`,
+        body.date,
+        body.window,
+        body.instructions ?? null,
+        new Date(now),
+      ],
+    );
+    const delivery = fromRow(rows[0] as DeliveryRow);
+    return { delivery, rescheduled: delivery.reschedules > 0 };
   }
 }

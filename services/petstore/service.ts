@@ -1,6 +1,7 @@
 // Petstore storefront: the customer journey (health -> recommendations -> browse -> details -> order
 // -> payment -> delivery -> tracking) over the pet catalog, the ml-advisor, inventory and the order
 // saga. Every step is timed, audited and counted under the correlation ID the client chose.
+import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { currentContext } from '../kit/context.ts';
 import { defineService, HttpError, notFound } from '../kit/index.ts';
@@ -49,18 +50,28 @@ export default defineService({
     STOCK_BUDGET_MS: ms.default(800),
     /** While the advisor's circuit is not closed, probe it this often so it closes without traffic. */
     ADVISOR_PROBE_MS: ms.default(2_000),
-    /** Journeys remembered for GET /journeys/{id} (oldest forgotten first). */
-    JOURNEY_MEMORY: z.coerce.number().int().min(1).max(1_000_000).default(10_000),
+    /** Journeys kept for GET /journeys/{id} and the conversion figures. */
+    JOURNEY_RETENTION_HOURS: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(24 * 365)
+      .default(72),
   },
   auditEvents: AUDIT_EVENTS,
+  migrationsDir: fileURLToPath(new URL('./migrations', import.meta.url)),
   setup(kit) {
-    const { api, audit, config, metrics } = kit;
-    const journeys = new Journeys({ audit, metrics, capacity: config.JOURNEY_MEMORY });
+    const { api, audit, config, metrics, db } = kit;
+    const journeys = new Journeys({ db, audit, metrics });
+    kit.every(10_000, 'publish-conversion', () => journeys.publishConversion());
+    kit.every(3_600_000, 'prune-journeys', async () => {
+      await journeys.prune(config.JOURNEY_RETENTION_HOURS);
+    });
     const advisorClient = kit.client('ml-advisor');
     const orders = kit.client('order');
     const inventory = kit.client('inventory');
     const advisor = new Advisor(advisorClient, config.ADVISOR_BUDGET_MS);
-    const deliveries = new DeliverySchedule();
+    const deliveries = new DeliverySchedule(db);
 
     kit.every(config.ADVISOR_PROBE_MS, 'advisor-recovery-probe', async () => {
       if (advisorClient.circuitState === 'closed') return;
@@ -389,7 +400,7 @@ export default defineService({
           note.fields({ order_id: params.id });
           const o = await fetchOrder(params.id);
           note.fields({ customer_id: o.customer_id });
-          const { delivery, rescheduled } = deliveries.schedule(o, body);
+          const { delivery, rescheduled } = await deliveries.schedule(o, body);
           scheduled.inc({ window: delivery.window });
           audit.emit('delivery_scheduled', { ...delivery, customer_id: o.customer_id, rescheduled });
           return {
@@ -412,7 +423,7 @@ export default defineService({
           const o = await fetchOrder(params.id);
           note.fields({ customer_id: o.customer_id });
           const now = Date.now();
-          const delivery = deliveries.get(o.order_id);
+          const delivery = await deliveries.get(o.order_id);
           const deliveryState = delivery ? deliveryStatus(delivery, now) : null;
           const timeline = [
             { stage: 'order_placed', at: o.created_at },
@@ -457,12 +468,11 @@ export default defineService({
     api.route({
       method: 'get',
       path: '/journeys/:correlation_id',
-      summary:
-        'The journey steps this storefront replica served under one correlation ID, with outcome and timing',
+      summary: 'The journey steps served under one correlation ID (by any replica), with outcome and timing',
       params: journeyParams,
       responses: { 200: 'the journey', 404: 'no journey with that correlation ID (or long forgotten)' },
-      handler({ params }) {
-        const j = journeys.get(params.correlation_id);
+      async handler({ params }) {
+        const j = await journeys.get(params.correlation_id);
         if (!j) throw notFound(`no journey with correlation ID ${params.correlation_id}`);
         return { body: j };
       },
@@ -471,9 +481,9 @@ export default defineService({
     api.route({
       method: 'get',
       path: '/journeys',
-      summary: 'Journeys started and converted (confirmed order) in this storefront replica',
+      summary: 'Journeys started and converted (confirmed order), across all storefront replicas',
       responses: { 200: 'conversion summary' },
-      handler: () => ({ body: journeys.conversion() }),
+      handler: async () => ({ body: await journeys.conversion() }),
     });
   },
 });

@@ -4,6 +4,7 @@
 import { startService, type RunningService } from '../kit/index.ts';
 import advisorDef from '../ml-advisor/service.ts';
 import { QUIET, startStoreServices, type StoreServices } from '../../test/support/store-services.ts';
+import { testDatabaseEnv } from '../../test/support/test-database.ts';
 import petstoreDef from './service.ts';
 
 export interface Storefront {
@@ -28,6 +29,7 @@ export async function startStorefront(
     ML_ADVISOR_URL: advisor.url,
     ORDER_URL: store.order.url,
     INVENTORY_URL: store.inventory.url,
+    ...(await testDatabaseEnv()),
     ...env.petstore,
   });
   let advisorUp = true;
