@@ -3,12 +3,15 @@
 // check fails the `checks` threshold, so k6 exits 99.
 import { check } from 'k6';
 import { FRAUD_CHECK_THRESHOLD_DOLLARS } from '../catalog/thresholds.ts';
-import { PRODUCTS } from '../catalog/products.ts';
+import { PRODUCTS, SUPPLIES } from '../catalog/products.ts';
+import { canaryConfig, DEFAULT_CANARY_VERSION, DEFAULT_STABLE_VERSION } from './lib/canary.ts';
 import { cartTotal, customerId, largeCart, smallCart } from './lib/carts.ts';
 import { CORRELATION_ID_PATTERN, correlationId } from './lib/correlation.ts';
 import { injectAt } from './lib/faults.ts';
+import { customerOf, parseProfiles, supplyFor } from './lib/journey.ts';
 import { phaseAt } from './lib/phases.ts';
 import { scaler } from './lib/scale.ts';
+import { dateInDays } from './lib/storefront.ts';
 
 export const options = {
   scenarios: { selftest: { executor: 'shared-iterations', vus: 1, iterations: 1 } },
@@ -77,5 +80,49 @@ export default function (): void {
       ];
       return phaseAt(phases, 0) === 'a' && phaseAt(phases, 2500) === 'b' && phaseAt(phases, 9000) === 'b';
     },
+  });
+
+  const throws = (fn: () => unknown): boolean => {
+    try {
+      fn();
+      return false;
+    } catch {
+      return true;
+    }
+  };
+  const supplyFits = (category: string) =>
+    Array.from({ length: 200 }, () => supplyFor(category)).every((sku) =>
+      SUPPLIES.some((s) => s.sku === sku && s.forCategories.some((c) => c === category) && s.price <= 100),
+    );
+  check(null, {
+    'journey supplies fit the pet and stay everyday': () => supplyFits('dog') && supplyFits('fish'),
+    'journey customers belong to their profile': () =>
+      /^family-pet-seeker-\d{1,3}$/.test(customerOf({ id: 'family-pet-seeker', preferences: {} })),
+    'delivery dates are calendar days ahead': () => dateInDays(3, fixed) === '2026-11-24',
+    'profiles without ids are refused': () =>
+      throws(() => parseProfiles({ profiles: [{ preferences: {} }] })) &&
+      throws(() => parseProfiles({})) &&
+      parseProfiles({ profiles: [{ id: 'a', preferences: {} }] }).length === 1,
+  });
+
+  const defaults = canaryConfig({});
+  check(null, {
+    'canary defaults are the deployed versions, split not gated': () =>
+      defaults.stableVersion === DEFAULT_STABLE_VERSION &&
+      defaults.canaryVersion === DEFAULT_CANARY_VERSION &&
+      DEFAULT_CANARY_VERSION !== DEFAULT_STABLE_VERSION &&
+      defaults.expectedWeight === undefined &&
+      defaults.tolerance === 5,
+    'canary weight and tolerance come from the environment': () => {
+      const c = canaryConfig({
+        CANARY_EXPECTED_WEIGHT: '10',
+        CANARY_WEIGHT_TOLERANCE: '2',
+        CANARY_VERSION: '9.9.9',
+      });
+      return c.expectedWeight === 10 && c.tolerance === 2 && c.canaryVersion === '9.9.9';
+    },
+    'a canary weight outside 0..100 is refused': () =>
+      throws(() => canaryConfig({ CANARY_EXPECTED_WEIGHT: '110' })) &&
+      throws(() => canaryConfig({ CANARY_EXPECTED_WEIGHT: 'ten' })),
   });
 }

@@ -6,10 +6,10 @@ K6_VERSION := v1.8.1
 K6 := bin/k6
 # Smoke: every duration and rate scaled down (floors: 1 s per stage, 5 requests/s) -> seconds per scenario.
 LOAD_SMOKE_SCALE ?= 0.01
-# Scenarios that need only the store services (order, payment, inventory). journey and canary go
-# through the storefront and join this list when they exist.
-LOAD_STORE_SCENARIOS := baseline high-load errors mixed stress scaling soak
 LOAD_SCENARIOS := $(sort $(basename $(notdir $(wildcard load/scenarios/*.ts))))
+# Every scenario, in smoke order: the store scenarios (order, payment, inventory), then the two that
+# go through the storefront (all five services), then the long ones.
+LOAD_SMOKE_SCENARIOS := baseline high-load errors mixed journey canary stress scaling soak
 # k6 would otherwise try to send an anonymous usage report at the end of every run.
 export K6_NO_USAGE_REPORT := true
 
@@ -47,14 +47,16 @@ load: $(K6) ## Run one scenario against the local stack: make load SCENARIO=base
 	$(K6) run load/scenarios/$(SCENARIO).ts
 
 .PHONY: load-smoke
-load-smoke: $(K6) ## Every store scenario at smoke scale against an already running stack
+load-smoke: $(K6) ## Every scenario at smoke scale against an already running stack (all five services)
+	@if [ "$(sort $(LOAD_SMOKE_SCENARIOS))" != "$(LOAD_SCENARIOS)" ]; then \
+	  echo "LOAD_SMOKE_SCENARIOS ($(LOAD_SMOKE_SCENARIOS)) must list every load/scenarios/*.ts ($(LOAD_SCENARIOS))" >&2; exit 2; fi
 	@mkdir -p reports; failed=""; \
-	for s in $(LOAD_STORE_SCENARIOS); do \
+	for s in $(LOAD_SMOKE_SCENARIOS); do \
 	  echo "== load-smoke: $$s (LOAD_SCALE=$(LOAD_SMOKE_SCALE))"; \
 	  LOAD_SCALE=$(LOAD_SMOKE_SCALE) $(K6) run --quiet load/scenarios/$$s.ts || failed="$$failed $$s"; \
 	done; \
 	if [ -n "$$failed" ]; then echo "load-smoke failed:$$failed" >&2; exit 1; fi; \
-	echo "load-smoke: all $(words $(LOAD_STORE_SCENARIOS)) scenarios held their thresholds"
+	echo "load-smoke: all $(words $(LOAD_SMOKE_SCENARIOS)) scenarios held their thresholds"
 
 # Uses a stack that is already fully up (and leaves it running); otherwise starts one and stops it
 # afterwards, also when the smoke fails.

@@ -17,7 +17,8 @@ export function header(res: Response, name: string): string | undefined {
   return undefined;
 }
 
-function commonChecks(res: Response, correlationId: string): Record<string, (r: Response) => boolean> {
+/** What every answer must carry: the transaction's correlation ID and the serving version. */
+export function commonChecks(res: Response, correlationId: string): Record<string, (r: Response) => boolean> {
   return {
     'correlation id echoed': () => header(res, 'X-Correlation-ID') === correlationId,
     'service version header set': () => (header(res, 'X-Service-Version') ?? '') !== '',

@@ -19,7 +19,8 @@ export interface Call {
   readonly tags?: Readonly<Record<string, string>>;
 }
 
-function params(target: string, op: string, name: string, call: Call, json: boolean) {
+/** Request parameters: correlation ID, fault header, tags and the statuses that count as success. */
+export function params(target: string, op: string, name: string, call: Call, json: boolean) {
   const headers: Record<string, string> = { 'X-Correlation-ID': call.correlationId };
   if (json) headers['Content-Type'] = 'application/json';
   if (call.fault !== undefined) headers[FAULT_HEADER] = call.fault;
@@ -31,7 +32,8 @@ function params(target: string, op: string, name: string, call: Call, json: bool
   };
 }
 
-function counted(res: Response, target: string): Response {
+/** Counts a 5xx answer in server_errors (never intended, whatever a scenario injects). */
+export function counted(res: Response, target: string): Response {
   if (res.status >= 500) serverErrors.add(1, { target, status: String(res.status) });
   return res;
 }

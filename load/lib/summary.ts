@@ -65,12 +65,21 @@ export function allChecks(group: SummaryGroup): SummaryCheck[] {
   return [...group.checks, ...group.groups.flatMap(allChecks)];
 }
 
+/** False for a (sub)metric nothing was recorded in: its thresholds hold on zeros, which is not a result. */
+export function hasSamples(metric: SummaryMetric | undefined): boolean {
+  if (metric === undefined) return false;
+  const v = metric.values;
+  if (metric.type === 'trend') return v['count'] === undefined || v['count'] > 0;
+  if (metric.type === 'rate') return (v['passes'] ?? 0) + (v['fails'] ?? 0) > 0;
+  return true;
+}
+
 function formatValue(
   metric: SummaryMetric | undefined,
   expression: string,
   value: number | undefined,
 ): string {
-  if (value === undefined) return 'no data';
+  if (value === undefined || !hasSamples(metric)) return 'no data';
   const aggregate = aggregateOf(expression);
   if (aggregate === 'rate') return `${(value * 100).toFixed(2)} %`;
   if (metric?.contains === 'time') return `${aggregate} ${value.toFixed(1)} ms`;
@@ -121,7 +130,7 @@ export function textSummary(
     lines.push('  failed checks:');
     for (const c of failedChecks) lines.push(`    ${c.name}: ${c.fails} of ${c.passes + c.fails} failed`);
   }
-  if (recorded > 0) lines.push(`    (and ${recorded} per-phase submetrics recorded for the findings)`);
+  if (recorded > 0) lines.push(`    (and ${recorded} submetrics recorded for the findings)`);
   const keys = Object.keys(findings);
   if (keys.length > 0) {
     lines.push('  findings:');
