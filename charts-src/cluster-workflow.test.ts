@@ -154,8 +154,8 @@ describe('make -n: cluster targets', () => {
     expect(images.sort()).toEqual(result.stdout.trim().split(' ').sort());
   });
 
-  it('cluster-load archives the scenario with the pinned k6, applies its Job and waits for it', () => {
-    const lines = dryRun('cluster-load', 'SCENARIO=baseline');
+  it('load-cluster archives the scenario with the pinned k6, applies its Job and waits for it', () => {
+    const lines = dryRun('load-cluster', 'SCENARIO=baseline');
     expect(lines).toContain('bin/k6 archive --quiet load/scenarios/baseline.ts -O build/load/baseline.tar');
     expect(lines).toContain(
       `kubectl --context ${context} apply --server-side --field-manager=mmf-petstore --force-conflicts -f dist/kind/load/k6-baseline.k8s.yaml`,

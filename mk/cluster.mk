@@ -49,10 +49,10 @@ deploy: synth images ## Apply the kind profile (server-side) and wait until ever
 	tools/cluster/wait-rollout.sh $(KUBE_CONTEXT) $(NAMESPACE_PETSTORE) 300
 	@echo "storefront: http://localhost:8080/  (canary: curl -H 'canary: true' http://localhost:8080/...)"
 
-.PHONY: cluster-load
-cluster-load: bin/k6 ## Run one k6 scenario as a Job in the cluster: make cluster-load SCENARIO=scaling
+.PHONY: load-cluster
+load-cluster: bin/k6 ## Run one k6 scenario as a Job in the cluster: make load-cluster SCENARIO=scaling
 	@if [ -z "$(SCENARIO)" ] || [ ! -f load/scenarios/$(SCENARIO).ts ]; then \
-	  echo "usage: make cluster-load SCENARIO=<name>; scenarios: $(LOAD_SCENARIOS)" >&2; exit 2; fi
+	  echo "usage: make load-cluster SCENARIO=<name>; scenarios: $(LOAD_SCENARIOS)" >&2; exit 2; fi
 	@mkdir -p build/load
 	bin/k6 archive --quiet load/scenarios/$(SCENARIO).ts -O build/load/$(SCENARIO).tar
 	node charts-src/main.ts dist

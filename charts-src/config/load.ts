@@ -1,5 +1,5 @@
 // k6 load scenarios that get a Job each: every script in load/scenarios/. The Job runs the
-// scenario's `k6 archive` bundle (build/load/<scenario>.tar, made by `make cluster-load` with the
+// scenario's `k6 archive` bundle (build/load/<scenario>.tar, made by `make load-cluster` with the
 // pinned ./bin/k6) when it exists, else a small smoke script, so the wiring (ConfigMap, no sidecar,
 // gateway URLs, network policy) works on its own.
 import { existsSync, readdirSync } from 'node:fs';
