@@ -6,11 +6,5 @@
 BENCH_SECTIONS ?=
 
 .PHONY: bench
-bench: install bench-check ## Benchmarks: kit HTTP overhead, store throughput, stack orders/s (ratios; reports/bench.json)
+bench: install ## Benchmarks: kit HTTP overhead, store throughput, stack orders/s (ratios; reports/bench.json)
 	node bench/run.ts $(BENCH_SECTIONS)
-
-.PHONY: bench-check
-bench-check: install ## Type-check, lint and format-check bench/ (its own tsconfig: the root one does not include it)
-	tsc -p bench/tsconfig.json
-	eslint bench
-	prettier --check bench
