@@ -71,7 +71,7 @@ if (sections.has('store')) {
     postgresOverPglite: postgresOverPglite(cells),
   };
   tables.push(
-    `2. Store throughput: ops/s, median of ${opts.rounds} x ${opts.seconds} s (reserve + release = 2 transactions, 13 statements)\n` +
+    `2. Store throughput: ops/s, median of ${opts.rounds} x ${opts.seconds} s (reserve + release = 2 transactions, 8 statements for one SKU)\n` +
       storeTable(cells),
   );
 }

@@ -1,5 +1,5 @@
 // 2. Store throughput: the inventory reservation (StockStore.reserve then release: two transactions,
-// 13 statements) on PGlite and on a real PostgreSQL, against two baselines on the same database:
+// 8 statements for one SKU) on PGlite and on a real PostgreSQL, against two baselines on the same database:
 //   raw  — a two-statement transaction through the driver itself (PGlite.transaction / a pg client),
 //   kit  — the same two statements through the kit's db layer (db.transaction),
 // so the table separates the driver, our layer, and our schema and statements.

@@ -75,9 +75,11 @@ export class StockStore {
     return rows[0];
   }
 
-  async reservation(id: string, q: Queryable = this.db): Promise<Reservation | undefined> {
+  async reservation(id: string, q: Queryable = this.db, lock = false): Promise<Reservation | undefined> {
     const { rows } = await q.query<Omit<Reservation, 'items'>>(
-      'SELECT id, order_id, status, total_cents, expires_at, release_reason FROM inventory_reservations WHERE id = $1',
+      `SELECT id, order_id, status, total_cents, expires_at, release_reason FROM inventory_reservations WHERE id = $1${
+        lock ? ' FOR UPDATE' : ''
+      }`,
       [id],
     );
     if (!rows[0]) return undefined;
@@ -91,6 +93,8 @@ export class StockStore {
   /**
    * All-or-nothing reservation. Replaying the same id returns the existing reservation (the caller
    * may retry after a timeout); an id that was released or expired is refused.
+   * On the hot path this is four statements whatever the cart (status check, one guarded UPDATE per
+   * SKU, the reservation, its items in one INSERT); unknown SKUs are looked up only on failure.
    */
   async reserve(
     id: string,
@@ -101,25 +105,18 @@ export class StockStore {
     for (const i of items) wanted.set(i.product_id, (wanted.get(i.product_id) ?? 0) + i.quantity);
     const skus = [...wanted.keys()].sort();
     return this.db.transaction(async (tx) => {
-      const existing = await this.reservation(id, tx);
-      if (existing) {
-        if (existing.status === 'held' || existing.status === 'committed') {
-          return { result: { reservation: existing, replayed: true }, changed: [] };
-        }
-        throw conflict('reservation_closed', `reservation ${id} was already ${existing.status}`, {
-          status: existing.status,
-        });
-      }
-      const known = await tx.query<{ sku: string }>(
-        'SELECT sku FROM inventory_products WHERE sku = ANY($1)',
-        [skus],
+      const seen = await tx.query<{ status: ReservationStatus }>(
+        'SELECT status FROM inventory_reservations WHERE id = $1',
+        [id],
       );
-      const unknown = skus.filter((s) => !known.rows.some((r) => r.sku === s));
-      if (unknown.length) {
-        throw unprocessable('unknown_product', `unknown product ${unknown.join(', ')}`, {
-          unknown_products: unknown,
-        });
+      const status = seen.rows[0]?.status;
+      if (status === 'held' || status === 'committed') {
+        return {
+          result: { reservation: (await this.reservation(id, tx)) as Reservation, replayed: true },
+          changed: [],
+        };
       }
+      if (status) throw conflict('reservation_closed', `reservation ${id} was already ${status}`, { status });
       const changed: StockRow[] = [];
       for (const sku of skus) {
         const quantity = wanted.get(sku) as number;
@@ -128,38 +125,60 @@ export class StockStore {
            WHERE sku = $1 AND available >= $2 RETURNING *`,
           [sku, quantity],
         );
-        if (!r.rows[0]) {
-          const { rows } = await tx.query<{ available: number }>(
-            'SELECT available FROM inventory_products WHERE sku = $1',
-            [sku],
-          );
-          throw conflict(
-            'insufficient_stock',
-            `insufficient stock for ${sku}: ${quantity} requested, ${rows[0]?.available ?? 0} available`,
-            {
-              sku,
-              requested: quantity,
-              available: rows[0]?.available ?? 0,
-            },
-          );
-        }
+        if (!r.rows[0]) throw await this.refusal(tx, skus, sku, quantity);
         changed.push(r.rows[0]);
       }
       const total = changed.reduce((sum, row) => sum + row.price_cents * (wanted.get(row.sku) as number), 0);
-      await tx.query(
+      const created = await tx.query<{ expires_at: Date }>(
         `INSERT INTO inventory_reservations (id, order_id, status, total_cents, expires_at)
-         VALUES ($1, $2, 'held', $3, now() + make_interval(secs => $4::double precision))`,
+         VALUES ($1, $2, 'held', $3, now() + make_interval(secs => $4::double precision)) RETURNING expires_at`,
         [id, orderId ?? null, total, this.ttlMs / 1000],
       );
-      for (const row of changed) {
-        await tx.query(
-          'INSERT INTO inventory_reservation_items (reservation_id, sku, quantity, unit_price_cents) VALUES ($1, $2, $3, $4)',
-          [id, row.sku, wanted.get(row.sku), row.price_cents],
-        );
-      }
-      const reservation = (await this.reservation(id, tx)) as Reservation;
+      const lines = changed.map((row) => ({
+        sku: row.sku,
+        quantity: wanted.get(row.sku) as number,
+        unit_price_cents: row.price_cents,
+      }));
+      await tx.query(
+        `INSERT INTO inventory_reservation_items (reservation_id, sku, quantity, unit_price_cents)
+         SELECT $1, * FROM unnest($2::text[], $3::int[], $4::bigint[])`,
+        [id, lines.map((l) => l.sku), lines.map((l) => l.quantity), lines.map((l) => l.unit_price_cents)],
+      );
+      const reservation: Reservation = {
+        id,
+        order_id: orderId ?? null,
+        status: 'held',
+        total_cents: total,
+        expires_at: created.rows[0]?.expires_at as Date,
+        release_reason: null,
+        items: lines,
+      };
       return { result: { reservation, replayed: false }, changed };
     });
+  }
+
+  /** Why a guarded UPDATE matched nothing: unknown products (all of them named) or too little stock. */
+  private async refusal(tx: Queryable, skus: string[], sku: string, quantity: number): Promise<Error> {
+    const { rows } = await tx.query<{ sku: string; available: number }>(
+      'SELECT sku, available FROM inventory_products WHERE sku = ANY($1)',
+      [skus],
+    );
+    const unknown = skus.filter((s) => !rows.some((r) => r.sku === s));
+    if (unknown.length) {
+      return unprocessable('unknown_product', `unknown product ${unknown.join(', ')}`, {
+        unknown_products: unknown,
+      });
+    }
+    const available = rows.find((r) => r.sku === sku)?.available ?? 0;
+    return conflict(
+      'insufficient_stock',
+      `insufficient stock for ${sku}: ${quantity} requested, ${available} available`,
+      {
+        sku,
+        requested: quantity,
+        available,
+      },
+    );
   }
 
   /** Held units become sold. Idempotent for committed reservations; an expired one comes back 'expired'. */
@@ -240,9 +259,8 @@ export class StockStore {
     });
   }
 
-  private async lock(id: string, tx: Queryable): Promise<Reservation | undefined> {
-    await tx.query('SELECT id FROM inventory_reservations WHERE id = $1 FOR UPDATE', [id]);
-    return this.reservation(id, tx);
+  private lock(id: string, tx: Queryable): Promise<Reservation | undefined> {
+    return this.reservation(id, tx, true);
   }
 
   private async restore(
