@@ -282,7 +282,7 @@ export function checkAuthorizationPolicies(objects: K8sObject[]): string[] {
       if (!rule) continue;
       if (principalsOf(rule).length !== 1) out.push(`${name} gateway rule admits more than the gateway`);
       const op = rule.to?.[0]?.operation ?? {};
-      const paths = route.prefix === '/' ? undefined : [route.prefix, `${route.prefix}/*`];
+      const paths = route.paths ? [...route.paths] : undefined;
       if (
         JSON.stringify(op.paths) !== JSON.stringify(paths) ||
         JSON.stringify(op.methods) !== JSON.stringify(route.methods)

@@ -1,5 +1,5 @@
 // One chart per k6 scenario, written apart from the petstore chart: `make deploy` must not start
-// load; `make cluster-load SCENARIO=<name>` applies exactly one of these.
+// load; `make load-cluster SCENARIO=<name>` applies exactly one of these.
 import { existsSync, readFileSync } from 'node:fs';
 import { Chart } from 'cdk8s';
 import type { App } from 'cdk8s';
@@ -12,7 +12,7 @@ import { PART_OF } from '../lib/labels.ts';
 
 const BUILD_DIR = new URL('../../build/load/', import.meta.url);
 
-/** The scenario's k6 archive if `make cluster-load` built one, else the smoke script. */
+/** The scenario's k6 archive if `make load-cluster` built one, else the smoke script. */
 export function loadScript(scenario: string): LoadScript {
   const archive = new URL(`${scenario}.tar`, BUILD_DIR);
   if (existsSync(archive)) return { kind: 'archive', content: readFileSync(archive) };

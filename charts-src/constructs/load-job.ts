@@ -5,6 +5,7 @@ import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import type { Profile } from '../config/profiles.ts';
 import { clusterUrl, INGRESS_GATEWAY_RELEASE, INGRESS_NAMESPACE } from '../config/platform.ts';
+import { ingressBaseUrl } from '../config/ingress.ts';
 import { ARCHIVE_KEY, SCRIPT_KEY, SCRIPTS_MOUNT } from '../config/load.ts';
 import { VERSIONS } from '../config/versions.ts';
 import { containerResources, containerSecurity, ephemeralStorage } from '../lib/hardening.ts';
@@ -66,9 +67,9 @@ export class LoadJob extends Construct {
       args: ['run', entry],
       // Every entry point the scripts use is reached through the gateway (config/ingress.ts).
       envVariables: {
-        PETSTORE_URL: kplus.EnvValue.fromValue(gateway),
-        ORDER_URL: kplus.EnvValue.fromValue(gateway),
-        INVENTORY_URL: kplus.EnvValue.fromValue(gateway),
+        PETSTORE_URL: kplus.EnvValue.fromValue(ingressBaseUrl(gateway, 'petstore')),
+        ORDER_URL: kplus.EnvValue.fromValue(ingressBaseUrl(gateway, 'order')),
+        INVENTORY_URL: kplus.EnvValue.fromValue(ingressBaseUrl(gateway, 'inventory')),
         REPORT_DIR: kplus.EnvValue.fromValue('/tmp'),
         K6_NO_USAGE_REPORT: kplus.EnvValue.fromValue('true'),
       },

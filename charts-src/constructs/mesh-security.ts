@@ -38,7 +38,7 @@ export function authorizationRules(name: ServiceName): AuthzRule[] {
   if (callers.length > 0) rules.push({ from: [{ source: { principals: callers } }] });
   for (const route of ingressRoutesOf(name)) {
     const operation = {
-      ...(route.prefix === '/' ? {} : { paths: [route.prefix, `${route.prefix}/*`] }),
+      ...(route.paths ? { paths: [...route.paths] } : {}),
       ...(route.methods ? { methods: [...route.methods] } : {}),
     };
     rules.push({
@@ -99,7 +99,7 @@ export class MeshSecurity extends Construct {
         props.canaries[route.service],
         INGRESS_ROUTE,
         route.prefix === '/' ? {} : { uri: { prefix: route.prefix } },
-      ),
+      ).map((r) => (route.stripPrefix ? { ...r, rewrite: { uri: '/' } } : r)),
     );
     typedObject(
       this,
