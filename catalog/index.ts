@@ -2,3 +2,4 @@ export * from './services.ts';
 export * from './metrics.ts';
 export * from './thresholds.ts';
 export * from './products.ts';
+export * from './journey.ts';

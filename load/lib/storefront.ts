@@ -6,17 +6,10 @@ import type { OrderRequest } from './carts.ts';
 import { baseUrl } from './env.ts';
 import { counted, params, type Call, type Response } from './store.ts';
 
-export const STEPS = [
-  'health',
-  'ml_recommendations',
-  'browse_pets',
-  'pet_details',
-  'create_order',
-  'process_payment',
-  'schedule_delivery',
-  'track_order',
-] as const;
-export type Step = (typeof STEPS)[number];
+import { JOURNEY_STEPS, type JourneyStep } from '../../catalog/journey.ts';
+
+export const STEPS = JOURNEY_STEPS;
+export type Step = JourneyStep;
 
 export const STEP_TAG = 'step';
 

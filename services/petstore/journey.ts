@@ -8,17 +8,9 @@ import { HttpError, type Database, type Queryable } from '../kit/index.ts';
 import type { AuditLog } from '../kit/audit.ts';
 import type { Metrics } from '../kit/metrics.ts';
 
-export const JOURNEY_STEPS = [
-  'health',
-  'ml_recommendations',
-  'browse_pets',
-  'pet_details',
-  'create_order',
-  'process_payment',
-  'schedule_delivery',
-  'track_order',
-] as const;
-export type JourneyStep = (typeof JOURNEY_STEPS)[number];
+import type { JourneyStep } from '../../catalog/journey.ts';
+
+export { JOURNEY_STEPS, type JourneyStep } from '../../catalog/journey.ts';
 
 /** degraded: the customer was served, but with a fallback (rules instead of the model, stock unknown). */
 export type StepOutcome = 'success' | 'degraded' | 'failure';
