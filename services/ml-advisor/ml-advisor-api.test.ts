@@ -6,7 +6,7 @@ import {
   createWeightedModel,
   evaluate,
   loadShippedEvaluationSet,
-  nearestRank,
+  percentileOf,
   rulesModel,
   weightedModel,
 } from './model/index.ts';
@@ -176,8 +176,8 @@ describe('model performance', () => {
     const confidences = answers.flatMap((a) => a.recommendations.map((r) => r.confidence_score));
     const round4 = (n: number) => Math.round(n * 10_000) / 10_000;
     expect(report.requests).toBe(40);
-    expect(report.latency_ms.p50).toBe(nearestRank(latencies, 50));
-    expect(report.latency_ms.p95).toBe(nearestRank(latencies, 95));
+    expect(report.latency_ms.p50).toBe(percentileOf(latencies, 50));
+    expect(report.latency_ms.p95).toBe(percentileOf(latencies, 95));
     expect(report.average_confidence).toBe(
       round4(confidences.reduce((a, b) => a + b, 0) / confidences.length),
     );
@@ -190,7 +190,7 @@ describe('model performance', () => {
       expect(report.variants[v]).toEqual({
         requests: mine.length,
         average_confidence: conf.length ? round4(conf.reduce((a, b) => a + b, 0) / conf.length) : null,
-        latency_p95_ms: nearestRank(
+        latency_p95_ms: percentileOf(
           mine.map((a) => a.processing_time_ms),
           95,
         ),

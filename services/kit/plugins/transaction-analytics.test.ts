@@ -1,3 +1,4 @@
+import { nearestRank } from '../stats.ts';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   ANALYTICS_ERROR_THRESHOLD_PERCENT,
@@ -10,7 +11,6 @@ import type { TestServer } from './test-http.ts';
 import {
   DEFAULT_WINDOW_SIZE,
   TransactionAnalyticsPlugin,
-  nearestRank,
   recommendationText,
 } from './transaction-analytics.ts';
 import type { AnalyticsReport } from './transaction-analytics.ts';

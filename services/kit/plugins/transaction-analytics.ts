@@ -23,6 +23,7 @@
 //
 // Cost: onAuditEvent is O(1) (two map lookups and a ring-buffer write); sorting happens only when
 // a report is requested.
+import { nearestRank } from '../stats.ts';
 import type { Router } from 'express';
 import {
   ANALYTICS_ERROR_THRESHOLD_PERCENT,
@@ -136,14 +137,6 @@ class SampleWindow {
 interface ErrorTally {
   count: number;
   operations: Set<string>;
-}
-
-/** Nearest-rank percentile of an ascending array: the value at rank ceil(p/100 * n). */
-export function nearestRank(sortedAscending: ArrayLike<number>, p: number): number {
-  const n = sortedAscending.length;
-  if (n === 0) return 0;
-  const rank = Math.min(n, Math.max(1, Math.ceil((p / 100) * n)));
-  return sortedAscending[rank - 1]!;
 }
 
 export function classify(value: number, threshold: number): Status {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createAdvisor } from './advisor.ts';
 import { evaluate, loadShippedEvaluationSet } from './evaluation.ts';
-import { nearestRank } from './performance-tracker.ts';
+import { percentileOf } from './performance-tracker.ts';
 import { preferencesSchema } from './preferences.ts';
 import { rulesModel } from './rules-model.ts';
 import { createWeightedModel, SEED_WEIGHTS, weightedModel } from './weighted-model.ts';
@@ -31,8 +31,8 @@ describe('advisor', () => {
     const latencies = responses.map((r) => r.processing_time_ms);
     const confidences = responses.flatMap((r) => r.recommendations.map((x) => x.confidence_score));
     expect(report.requests).toBe(40);
-    expect(report.latency_ms.p50).toBe(nearestRank(latencies, 50));
-    expect(report.latency_ms.p95).toBe(nearestRank(latencies, 95));
+    expect(report.latency_ms.p50).toBe(percentileOf(latencies, 50));
+    expect(report.latency_ms.p95).toBe(percentileOf(latencies, 95));
     expect(report.average_confidence).toBe(
       Math.round((confidences.reduce((a, b) => a + b, 0) / confidences.length) * 10_000) / 10_000,
     );
@@ -43,7 +43,7 @@ describe('advisor', () => {
       const mine = responses.filter((r) => r.a_b_test_variant === v);
       expect(report.variants[v].requests).toBe(mine.length);
       expect(report.variants[v].latency_p95_ms).toBe(
-        nearestRank(
+        percentileOf(
           mine.map((r) => r.processing_time_ms),
           95,
         ),

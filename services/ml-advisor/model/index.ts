@@ -15,7 +15,7 @@ export { FACTOR_NAMES } from './factors.ts';
 export type { FactorName, MatchFactors } from './factors.ts';
 export { DEFAULT_LATENCY_BUDGET_MS, recommendWithFallback } from './fallback.ts';
 export type { GuardedResult, ModelFaults } from './fallback.ts';
-export { nearestRank, PerformanceTracker } from './performance-tracker.ts';
+export { percentileOf, PerformanceTracker } from './performance-tracker.ts';
 export type { FallbackReason, PerformanceReport } from './performance-tracker.ts';
 export {
   describeIssues,

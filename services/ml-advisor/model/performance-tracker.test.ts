@@ -1,19 +1,19 @@
 import { describe, expect, it } from 'vitest';
-import { nearestRank, PerformanceTracker } from './performance-tracker.ts';
+import { percentileOf, PerformanceTracker } from './performance-tracker.ts';
 
-describe('nearestRank', () => {
+describe('percentileOf', () => {
   it('follows the nearest-rank definition', () => {
     const v = [15, 20, 35, 40, 50];
-    expect(nearestRank(v, 5)).toBe(15);
-    expect(nearestRank(v, 30)).toBe(20);
-    expect(nearestRank(v, 40)).toBe(20);
-    expect(nearestRank(v, 50)).toBe(35);
-    expect(nearestRank(v, 100)).toBe(50);
-    expect(nearestRank([3, 1, 2], 50)).toBe(2);
-    expect(nearestRank([], 95)).toBeNull();
+    expect(percentileOf(v, 5)).toBe(15);
+    expect(percentileOf(v, 30)).toBe(20);
+    expect(percentileOf(v, 40)).toBe(20);
+    expect(percentileOf(v, 50)).toBe(35);
+    expect(percentileOf(v, 100)).toBe(50);
+    expect(percentileOf([3, 1, 2], 50)).toBe(2);
+    expect(percentileOf([], 95)).toBeNull();
     const hundred = Array.from({ length: 100 }, (_, i) => 100 - i); // unsorted 1..100
-    expect(nearestRank(hundred, 95)).toBe(95);
-    expect(nearestRank(hundred, 50)).toBe(50);
+    expect(percentileOf(hundred, 95)).toBe(95);
+    expect(percentileOf(hundred, 50)).toBe(50);
   });
 });
 

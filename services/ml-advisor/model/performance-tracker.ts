@@ -1,5 +1,6 @@
 // Live model performance from what was actually served: every recommendation request is recorded,
 // and the report is computed from those records only (nothing estimated, nothing constant).
+import { nearestRank } from '../../kit/stats.ts';
 import type { Variant } from './recommendation.ts';
 
 export type FallbackReason = 'model_error' | 'timeout';
@@ -33,12 +34,11 @@ export interface PerformanceReport {
   readonly variants: Readonly<Record<Variant, VariantReport>>;
 }
 
-/** Nearest-rank percentile: the smallest value with at least p % of the samples at or below it. */
-export function nearestRank(values: readonly number[], p: number): number | null {
-  if (values.length === 0) return null;
-  const sorted = [...values].sort((a, b) => a - b);
-  const rank = Math.max(1, Math.ceil((p / 100) * sorted.length));
-  return sorted[rank - 1] ?? null;
+const ascending = (values: readonly number[]): number[] => [...values].sort((a, b) => a - b);
+
+/** Nearest-rank percentile of unsorted samples (null when there are none: no latency is not 0 ms). */
+export function percentileOf(values: readonly number[], p: number): number | null {
+  return values.length === 0 ? null : nearestRank(ascending(values), p);
 }
 
 /** Fixed-size ring of recent values: memory stays bounded however long the service runs. */
@@ -104,16 +104,20 @@ export class PerformanceTracker {
   }
 
   report(): PerformanceReport {
-    const latencies = this.all.latencies.snapshot();
+    const latencies = ascending(this.all.latencies.snapshot());
     const variant = (t: Totals): VariantReport => ({
       requests: t.requests,
       average_confidence: mean(t.confidenceSum, t.confidenceCount),
-      latency_p95_ms: nearestRank(t.latencies.snapshot(), 95),
+      latency_p95_ms: percentileOf(t.latencies.snapshot(), 95),
       fallbacks: t.fallbacks,
     });
     return {
       requests: this.all.requests,
-      latency_ms: { p50: nearestRank(latencies, 50), p95: nearestRank(latencies, 95), window: this.window },
+      latency_ms: {
+        p50: latencies.length === 0 ? null : nearestRank(latencies, 50),
+        p95: latencies.length === 0 ? null : nearestRank(latencies, 95),
+        window: this.window,
+      },
       average_confidence: mean(this.all.confidenceSum, this.all.confidenceCount),
       fallbacks: this.all.fallbacks,
       fallback_rate: this.all.requests === 0 ? 0 : round(this.all.fallbacks / this.all.requests, 4),
