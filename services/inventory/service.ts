@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { conflict, defineService, notFound, withSpan } from '../kit/index.ts';
 import { idParams, releaseBody, reserveBody, skuParams, stockQuery } from './schemas.ts';
 import { StockStore, type Reservation, type StockRow } from './stock-store.ts';
+import { toDollars } from '../kit/money.ts';
 
 export const AUDIT_EVENTS = [
   'inventory_seeded',
@@ -14,14 +15,12 @@ export const AUDIT_EVENTS = [
   'inventory_reservation_expired',
 ] as const;
 
-const dollars = (cents: number): number => Math.round(cents) / 100;
-
 function stockView(row: StockRow) {
   return {
     product_id: row.sku,
     name: row.name,
     kind: row.kind,
-    price: dollars(row.price_cents),
+    price: toDollars(row.price_cents),
     available: row.available,
     reserved: row.reserved,
     sold: row.sold,
@@ -34,13 +33,13 @@ function reservationView(r: Reservation) {
     reservation_id: r.id,
     order_id: r.order_id,
     status: r.status,
-    total_amount: dollars(r.total_cents),
+    total_amount: toDollars(r.total_cents),
     expires_at: r.expires_at.toISOString(),
     release_reason: r.release_reason,
     items: r.items.map((i) => ({
       product_id: i.sku,
       quantity: i.quantity,
-      unit_price: dollars(i.unit_price_cents),
+      unit_price: toDollars(i.unit_price_cents),
     })),
   };
 }
@@ -147,7 +146,7 @@ export default defineService({
             reservation_id: id,
             order_id: body.order_id,
             items: body.items,
-            total_amount: dollars(result.reservation.total_cents),
+            total_amount: toDollars(result.reservation.total_cents),
             operation: 'reserve',
             duration_ms: Math.round(performance.now() - started),
             outcome: 'success',

@@ -3,6 +3,7 @@
 import { PRODUCTS } from '../../catalog/index.ts';
 import type { Database, Queryable } from '../kit/index.ts';
 import { conflict, notFound, unprocessable } from '../kit/index.ts';
+import { toCents } from '../kit/money.ts';
 
 export interface StockRow {
   sku: string;
@@ -49,7 +50,7 @@ export class StockStore {
       const r = await this.db.query(
         `INSERT INTO inventory_products (sku, name, kind, price_cents, available, reserved, sold, total)
          VALUES ($1, $2, $3, $4, $5, 0, 0, $5) ON CONFLICT (sku) DO NOTHING`,
-        [p.sku, p.name, p.kind, Math.round(p.price * 100), p.initialStock],
+        [p.sku, p.name, p.kind, toCents(p.price), p.initialStock],
       );
       inserted += r.rowCount;
     }

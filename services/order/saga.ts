@@ -7,6 +7,7 @@ import type { Metrics } from '../kit/metrics.ts';
 import { HttpError, type ServiceClient } from '../kit/index.ts';
 import type { AuditLog } from '../kit/audit.ts';
 import type { OrderItem, OrderRow, OrderStore } from './order-store.ts';
+import { toCents, toDollars } from '../kit/money.ts';
 
 export type OrderAuditEvent =
   | 'order_creation_started'
@@ -90,7 +91,7 @@ export class OrderSaga {
       quantity: i.quantity,
       unit_price: i.unit_price,
     }));
-    const totalCents = Math.round(r.total_amount * 100);
+    const totalCents = toCents(r.total_amount);
     order = await store.transition(order.id, {
       status: 'reserved',
       step: 'inventory_reserved',
@@ -116,7 +117,7 @@ export class OrderSaga {
           operation: 'charge',
           idempotent: true,
           headers: { 'idempotency-key': order.id },
-          body: { order_id: order.id, customer_id: order.customer_id, amount: totalCents / 100 },
+          body: { order_id: order.id, customer_id: order.customer_id, amount: toDollars(totalCents) },
         }),
       ));
     } catch (err) {
@@ -139,7 +140,7 @@ export class OrderSaga {
     this.d.audit.emit('order_payment_completed', {
       ...who,
       payment_id: paymentId,
-      amount: totalCents / 100,
+      amount: toDollars(totalCents),
       operation: 'process_payment',
       duration_ms: chargeMs,
       outcome: 'success',
@@ -216,7 +217,7 @@ export class OrderSaga {
       duration_ms: commitMs,
       outcome: 'success',
     });
-    const total = (order.total_cents ?? 0) / 100;
+    const total = toDollars(order.total_cents ?? 0);
     this.d.metrics.counter('orders').inc({ outcome: 'confirmed' });
     this.d.metrics.counter('orderRevenue').inc({}, total);
     this.d.audit.emit('order_creation_completed', {

@@ -7,6 +7,7 @@ import { defineService, notFound } from '../kit/index.ts';
 import { OrderStore, type OrderRow } from './order-store.ts';
 import { OrderSaga, type OrderAuditEvent } from './saga.ts';
 import { createOrderBody, listQuery, orderParams } from './schemas.ts';
+import { toCents, toDollars } from '../kit/money.ts';
 
 export const AUDIT_EVENTS: readonly OrderAuditEvent[] = [
   'order_creation_started',
@@ -30,11 +31,9 @@ export function orderView(o: OrderRow, extra: Record<string, unknown> = {}) {
     status: o.status,
     items: o.items.map((i) => ({
       ...i,
-      ...(i.unit_price !== undefined
-        ? { line_total: Math.round(i.unit_price * i.quantity * 100) / 100 }
-        : {}),
+      ...(i.unit_price !== undefined ? { line_total: toDollars(toCents(i.unit_price) * i.quantity) } : {}),
     })),
-    total_amount: o.total_cents === null ? null : o.total_cents / 100,
+    total_amount: o.total_cents === null ? null : toDollars(o.total_cents),
     shipping_address: o.shipping_address,
     failure: o.failure_code ? { code: o.failure_code, reason: o.failure_reason } : null,
     created_at: o.created_at.toISOString(),

@@ -5,6 +5,7 @@ import { conflict, defineService, HttpError, notFound } from '../kit/index.ts';
 import { PaymentStore, requestHash, type PaymentRow } from './payment-store.ts';
 import { chargeBody, idempotencyHeaders, listQuery, paymentParams, refundBody, voidBody } from './schemas.ts';
 import { PaymentSimulation } from './simulation.ts';
+import { toCents, toDollars } from '../kit/money.ts';
 
 export const AUDIT_EVENTS = [
   'payment_processing_started',
@@ -20,8 +21,6 @@ export const AUDIT_EVENTS = [
   'payment_recovered',
 ] as const;
 
-const dollars = (cents: number): number => cents / 100;
-
 /** Business failures answer 402 with a code per cause; the row keeps the detail. */
 const FAILURE_CODES = {
   declined: ['payment_declined', 'the bank declined the payment'],
@@ -36,7 +35,7 @@ function view(row: PaymentRow) {
     payment_id: row.id,
     order_id: row.order_id,
     customer_id: row.customer_id,
-    amount: dollars(row.amount_cents),
+    amount: toDollars(row.amount_cents),
     currency: 'USD',
     status: row.status,
     failure_reason: row.failure_reason,
@@ -116,7 +115,7 @@ export default defineService({
       },
       async handler({ headers, body }) {
         const key = headers['idempotency-key'];
-        const amountCents = Math.round(body.amount * 100);
+        const amountCents = toCents(body.amount);
         const hash = requestHash({
           order_id: body.order_id,
           customer_id: body.customer_id,
@@ -255,7 +254,7 @@ export default defineService({
           audit.emit('payment_refunded', {
             payment_id: row.id,
             order_id: row.order_id,
-            amount: dollars(row.amount_cents),
+            amount: toDollars(row.amount_cents),
             reason: body.reason,
           });
         }
