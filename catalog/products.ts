@@ -2,11 +2,19 @@
 // (and owns prices from then on), the storefront lists pets, the ML advisor scores them and load
 // scripts draw carts from them. Plain data: k6 imports it too.
 
-export type PetCategory = 'dog' | 'cat' | 'small_animal' | 'reptile' | 'bird' | 'fish';
-export type Level = 'low' | 'medium' | 'high';
-export type LivingSituation = 'apartment' | 'house' | 'house_with_yard' | 'farm';
-export type Experience = 'beginner' | 'intermediate' | 'expert';
-export type SpecialTrait = 'hypoallergenic' | 'good_with_children' | 'low_maintenance' | 'quiet';
+export const PET_CATEGORIES = ['dog', 'cat', 'small_animal', 'reptile', 'bird', 'fish'] as const;
+export const LEVELS = ['low', 'medium', 'high'] as const;
+/** Ordered by space: a home further right also suits every pet that needs less. */
+export const LIVING_SITUATIONS = ['apartment', 'house', 'house_with_yard', 'farm'] as const;
+/** Ordered by skill. */
+export const EXPERIENCES = ['beginner', 'intermediate', 'expert'] as const;
+export const SPECIAL_TRAITS = ['hypoallergenic', 'good_with_children', 'low_maintenance', 'quiet'] as const;
+
+export type PetCategory = (typeof PET_CATEGORIES)[number];
+export type Level = (typeof LEVELS)[number];
+export type LivingSituation = (typeof LIVING_SITUATIONS)[number];
+export type Experience = (typeof EXPERIENCES)[number];
+export type SpecialTrait = (typeof SPECIAL_TRAITS)[number];
 
 export interface Pet {
   readonly id: string;

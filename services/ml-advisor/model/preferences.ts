@@ -1,39 +1,17 @@
 // What a customer tells the advisor. Strict: an unknown or misspelt field is an error that names it,
 // never silently ignored, so a client learns at once that `budget` should have been `budget_range`.
 import { z } from 'zod';
-import { PETS } from '../../../catalog/products.ts';
-import type {
-  Experience,
-  Level,
-  LivingSituation,
-  PetCategory,
-  SpecialTrait,
+import {
+  EXPERIENCES,
+  LEVELS,
+  LIVING_SITUATIONS,
+  PET_CATEGORIES,
+  PETS,
+  SPECIAL_TRAITS,
 } from '../../../catalog/products.ts';
 
-export const PET_CATEGORIES = [
-  'dog',
-  'cat',
-  'small_animal',
-  'reptile',
-  'bird',
-  'fish',
-] as const satisfies readonly PetCategory[];
-export const LEVELS = ['low', 'medium', 'high'] as const satisfies readonly Level[];
-/** Ordered by space: a home further right also suits every pet that needs less. */
-export const LIVING_SITUATIONS = [
-  'apartment',
-  'house',
-  'house_with_yard',
-  'farm',
-] as const satisfies readonly LivingSituation[];
-/** Ordered by skill. */
-export const EXPERIENCES = ['beginner', 'intermediate', 'expert'] as const satisfies readonly Experience[];
-export const SPECIAL_TRAITS = [
-  'hypoallergenic',
-  'good_with_children',
-  'low_maintenance',
-  'quiet',
-] as const satisfies readonly SpecialTrait[];
+// The enumerations live in the catalog; re-exported here because the model's users import them from it.
+export { EXPERIENCES, LEVELS, LIVING_SITUATIONS, PET_CATEGORIES, SPECIAL_TRAITS };
 
 export const MAX_RECOMMENDATIONS_LIMIT = 20;
 export const DEFAULT_MAX_RECOMMENDATIONS = 5;
