@@ -8,7 +8,7 @@
 import { randomInt } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { z } from 'zod';
-import { currentContext } from './context.ts';
+import { currentContext, type RequestContext } from './context.ts';
 import { badRequest } from './errors.ts';
 
 export const FAULT_HEADER = 'x-fault';
@@ -62,10 +62,13 @@ export function parseFaultHeader(header: string, service: string): FaultSet {
   return set;
 }
 
+/** Each request's X-Fault header, parsed once: several fault checks read it during one request. */
+const parsedHeaders = new WeakMap<RequestContext, FaultSet>();
+
 export class Faults {
   private readonly service: string;
   private readonly enabled: boolean;
-  private readonly headersEnabled: boolean;
+  readonly headersEnabled: boolean;
   private readonly baseline: FaultSet;
   private overrides: FaultSet = {};
   readonly latencyScale: number;
@@ -90,8 +93,19 @@ export class Faults {
   /** The faults in force for the current request. */
   active(): FaultSet {
     if (!this.enabled) return {};
-    const header = this.headersEnabled ? currentContext()?.faultHeader : undefined;
-    return { ...this.baseline, ...this.overrides, ...(header ? parseFaultHeader(header, this.service) : {}) };
+    return { ...this.baseline, ...this.overrides, ...this.requestFaults() };
+  }
+
+  /** This service's entries of the current request's X-Fault header; a malformed header is a 400. */
+  requestFaults(): FaultSet {
+    const ctx = currentContext();
+    if (!this.headersEnabled || !ctx?.faultHeader) return {};
+    let set = parsedHeaders.get(ctx);
+    if (!set) {
+      set = parseFaultHeader(ctx.faultHeader, this.service);
+      parsedHeaders.set(ctx, set);
+    }
+    return set;
   }
 
   /** Rolls the dice for a probability fault; counts it when it fires. */

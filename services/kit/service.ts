@@ -18,7 +18,7 @@ import { runWithContext } from './context.ts';
 import { CORRELATION_HEADER, CORRELATION_ID_PATTERN, newCorrelationId } from './correlation.ts';
 import { openDatabase, migrate, type Database } from './db/index.ts';
 import { errorBody, errorMiddleware, HttpError } from './errors.ts';
-import { FAULT_HEADER, Faults, faultSetSchema, parseFaultHeader } from './faults.ts';
+import { FAULT_HEADER, Faults, faultSetSchema } from './faults.ts';
 import { Metrics } from './metrics.ts';
 import { PluginRegistry, type Plugin } from './plugins/plugin.ts';
 import { TransactionAnalyticsPlugin } from './plugins/transaction-analytics.ts';
@@ -75,7 +75,7 @@ export interface RunningService {
   close(): Promise<void>;
 }
 
-function correlation(service: string, version: string, headersEnabled: boolean) {
+function correlation(version: string, faults: Faults) {
   return (req: Request, res: Response, next: NextFunction): void => {
     const given = req.get(CORRELATION_HEADER);
     const correlationId = given ?? newCorrelationId();
@@ -84,7 +84,7 @@ function correlation(service: string, version: string, headersEnabled: boolean) 
       CORRELATION_ID_PATTERN.test(correlationId) ? correlationId : newCorrelationId(),
     );
     res.set('X-Service-Version', version);
-    const faultHeader = headersEnabled ? req.get(FAULT_HEADER) : undefined;
+    const faultHeader = faults.headersEnabled ? req.get(FAULT_HEADER) : undefined;
     runWithContext(
       { correlationId: res.get('X-Correlation-ID') as string, ...(faultHeader ? { faultHeader } : {}) },
       () => {
@@ -101,7 +101,7 @@ function correlation(service: string, version: string, headersEnabled: boolean) 
         }
         if (faultHeader) {
           try {
-            parseFaultHeader(faultHeader, service);
+            faults.requestFaults(); // validates the header now, and keeps it parsed for the request
           } catch (err) {
             next(err);
             return;
@@ -265,7 +265,7 @@ export async function startService<S extends z.ZodRawShape, E extends string>(
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
-  app.use(correlation(def.name, config.SERVICE_VERSION, config.FAULT_HEADERS_ENABLED));
+  app.use(correlation(config.SERVICE_VERSION, faults));
   app.use(requestMetrics(metrics));
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok', service: def.name, version: config.SERVICE_VERSION });
