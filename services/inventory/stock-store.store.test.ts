@@ -1,26 +1,17 @@
 // Runs on PGlite (default project) and on a real PostgreSQL server (postgres project).
-import { afterEach, describe, expect, it } from 'vitest';
-import { testDatabaseTarget } from '../../test/support/test-database.ts';
-import { migrate, openDatabase, type Database } from '../kit/db/index.ts';
+import { describe, expect, it } from 'vitest';
+import { openReplicaDatabases } from '../../test/support/test-database.ts';
+import type { Database } from '../kit/db/index.ts';
 import { StockStore } from './stock-store.ts';
 
 const MIGRATIONS = new URL('./migrations', import.meta.url).pathname;
-const open: Database[] = [];
-afterEach(async () => {
-  await Promise.all(open.splice(0).map((db) => db.close()));
-});
+const replicaDatabases = () => openReplicaDatabases('inventory', MIGRATIONS);
 
 /** Two stores on two connections to one database: what two replicas of the service see. */
 async function replicas(ttlMs = 60_000): Promise<[StockStore, StockStore, Database]> {
-  const target = await testDatabaseTarget();
-  const a = await openDatabase(target);
-  open.push(a);
-  await migrate(a, 'inventory', MIGRATIONS);
+  const [a, b] = await replicaDatabases();
   const first = new StockStore(a, ttlMs);
   await first.seed();
-  if ('dataDir' in target) return [first, first, a]; // PGlite: one process owns the directory
-  const b = await openDatabase(target);
-  open.push(b);
   return [first, new StockStore(b, ttlMs), a];
 }
 

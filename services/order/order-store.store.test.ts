@@ -1,23 +1,13 @@
 // Runs on PGlite (default project) and on a real PostgreSQL server (postgres project).
-import { afterEach, describe, expect, it } from 'vitest';
-import { testDatabaseTarget } from '../../test/support/test-database.ts';
-import { migrate, openDatabase, type Database } from '../kit/db/index.ts';
+import { describe, expect, it } from 'vitest';
+import { openReplicaDatabases } from '../../test/support/test-database.ts';
 import { OrderStore } from './order-store.ts';
 
 const MIGRATIONS = new URL('./migrations', import.meta.url).pathname;
-const open: Database[] = [];
-afterEach(async () => {
-  await Promise.all(open.splice(0).map((db) => db.close()));
-});
+const replicaDatabases = () => openReplicaDatabases('order', MIGRATIONS);
 
 async function replicas(leaseMs: number): Promise<[OrderStore, OrderStore]> {
-  const target = await testDatabaseTarget();
-  const a = await openDatabase(target);
-  open.push(a);
-  await migrate(a, 'order', MIGRATIONS);
-  if ('dataDir' in target) return [new OrderStore(a, leaseMs), new OrderStore(a, leaseMs)];
-  const b = await openDatabase(target);
-  open.push(b);
+  const [a, b] = await replicaDatabases();
   return [new OrderStore(a, leaseMs), new OrderStore(b, leaseMs)];
 }
 

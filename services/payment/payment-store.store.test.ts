@@ -1,23 +1,13 @@
 // Runs on PGlite (default project) and on a real PostgreSQL server (postgres project).
-import { afterEach, describe, expect, it } from 'vitest';
-import { testDatabaseTarget } from '../../test/support/test-database.ts';
-import { migrate, openDatabase, type Database } from '../kit/db/index.ts';
+import { describe, expect, it } from 'vitest';
+import { openReplicaDatabases } from '../../test/support/test-database.ts';
 import { PaymentStore, requestHash } from './payment-store.ts';
 
 const MIGRATIONS = new URL('./migrations', import.meta.url).pathname;
-const open: Database[] = [];
-afterEach(async () => {
-  await Promise.all(open.splice(0).map((db) => db.close()));
-});
+const replicaDatabases = () => openReplicaDatabases('payment', MIGRATIONS);
 
 async function replicas(): Promise<[PaymentStore, PaymentStore]> {
-  const target = await testDatabaseTarget();
-  const a = await openDatabase(target);
-  open.push(a);
-  await migrate(a, 'payment', MIGRATIONS);
-  if ('dataDir' in target) return [new PaymentStore(a), new PaymentStore(a)];
-  const b = await openDatabase(target);
-  open.push(b);
+  const [a, b] = await replicaDatabases();
   return [new PaymentStore(a), new PaymentStore(b)];
 }
 

@@ -4,8 +4,8 @@
 import path from 'node:path';
 import { rm } from 'node:fs/promises';
 import pg from 'pg';
-import { inject } from 'vitest';
-import { openDatabase, type Database } from '../../services/kit/db/index.ts';
+import { inject, onTestFinished } from 'vitest';
+import { migrate, openDatabase, type Database } from '../../services/kit/db/index.ts';
 import { copyPgliteTemplate } from './pglite-template.ts';
 import { testDatabaseKind } from './provided.ts';
 
@@ -59,4 +59,23 @@ export async function openTestDatabase(): Promise<Database> {
       await rm(path.dirname(target.dataDir), { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * Two connections to one fresh, migrated test database: what two replicas of a service see. On PGlite
+ * one process owns the directory, so both are the same connection. Call inside a test: they are
+ * closed when the test finishes.
+ */
+export async function openReplicaDatabases(
+  service: string,
+  migrationsDir: string,
+): Promise<[Database, Database]> {
+  const target = await testDatabaseTarget();
+  const a = await openDatabase(target);
+  const b = 'dataDir' in target ? a : await openDatabase(target);
+  onTestFinished(async () => {
+    await Promise.all([...new Set([a, b])].map((db) => db.close()));
+  });
+  await migrate(a, service, migrationsDir);
+  return [a, b];
 }
