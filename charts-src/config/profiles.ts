@@ -12,6 +12,14 @@ export interface CanaryConfig {
   readonly weight: number;
 }
 
+/** Timing of a canary promotion (`make promote`); thresholds and steps are in catalog/thresholds.ts. */
+export interface CanaryAnalysis {
+  /** One analysis interval: the promoter waits this long, then asks the judge. */
+  readonly intervalSeconds: number;
+  /** At the last step (100 %) the canary must keep passing for this long before it is promoted. */
+  readonly soakSeconds: number;
+}
+
 export interface Profile {
   readonly name: ProfileName;
   /** Image repository shared by all five services; the tag is the version. */
@@ -19,6 +27,7 @@ export interface Profile {
   readonly stableVersion: string;
   /** Services deployed as stable + canary; absent = stable only (catalog `canary` decides defaults). */
   readonly canaries: Partial<Record<ServiceName, CanaryConfig>>;
+  readonly canaryAnalysis: CanaryAnalysis;
   /** Fault injection switches: on for demos on kind, hard-disabled in production. */
   readonly faultsEnabled: boolean;
   readonly tracesSampleRatio: number;
@@ -41,6 +50,8 @@ export const PROFILES: Readonly<Record<ProfileName, Profile>> = {
     imageRepository: 'mmf-petstore',
     stableVersion: '0.1.0',
     canaries: { petstore: KIND_CANARY },
+    // Short, for a laptop: a promotion takes 3-6 minutes at the canary scenario's 20 requests/s.
+    canaryAnalysis: { intervalSeconds: 30, soakSeconds: 60 },
     faultsEnabled: true,
     tracesSampleRatio: 1,
     postgres: {
@@ -64,6 +75,8 @@ export const PROFILES: Readonly<Record<ProfileName, Profile>> = {
     imageRepository: 'mmf-petstore',
     stableVersion: '0.1.0',
     canaries: { petstore: KIND_CANARY },
+    // The petstore document's 15 minutes of soak at the last step.
+    canaryAnalysis: { intervalSeconds: 60, soakSeconds: 900 },
     faultsEnabled: false,
     tracesSampleRatio: 0.1,
     postgres: {
