@@ -15,6 +15,8 @@ import { typedObject } from '../lib/typed.ts';
 export const MESH_RETRY_ON = 'connect-failure,refused-stream,unavailable,cancelled';
 /** Seed: gateway -> storefront 3 attempts of 2 s within 10 s. */
 export const INGRESS_ROUTE = { timeoutMs: 10_000, attempts: 3, perTryTimeoutMs: 2_000 } as const;
+/** DestinationRule subset names (pods selected by their `version` label). */
+export const SUBSET = { stable: 'stable', canary: 'canary' } as const;
 export const CANARY_HEADERS: readonly { readonly header: string; readonly value: string }[] = [
   { header: 'canary', value: 'true' },
   { header: 'user-group', value: 'beta' },
@@ -66,17 +68,17 @@ export function routesFor(
       routes.push({
         name: `${header}-override`,
         match: [{ ...extraMatch, headers: { [header]: { exact: value } } }],
-        route: [{ destination: { host, subset: 'canary' }, weight: 100 }],
+        route: [{ destination: { host, subset: SUBSET.canary }, weight: 100 }],
         ...timingFields,
       });
     }
   }
   const weighted = canary
     ? [
-        { destination: { host, subset: 'stable' }, weight: 100 - canary.weight },
-        { destination: { host, subset: 'canary' }, weight: canary.weight },
+        { destination: { host, subset: SUBSET.stable }, weight: 100 - canary.weight },
+        { destination: { host, subset: SUBSET.canary }, weight: canary.weight },
       ]
-    : [{ destination: { host, subset: 'stable' }, weight: 100 }];
+    : [{ destination: { host, subset: SUBSET.stable }, weight: 100 }];
   routes.push({
     name: 'weighted',
     ...(Object.keys(extraMatch).length > 0 ? { match: [extraMatch] } : {}),
@@ -96,8 +98,10 @@ export class TrafficRouting extends Construct {
   constructor(scope: Construct, id: string, props: TrafficRoutingProps) {
     super(scope, id);
     const { name, canary } = props;
-    const subsets = [{ name: 'stable', labels: { version: props.stableVersion } }];
-    if (canary) subsets.push({ name: 'canary', labels: { version: canary.version } });
+    const subsets: { name: string; labels: { version: string } }[] = [
+      { name: SUBSET.stable, labels: { version: props.stableVersion } },
+    ];
+    if (canary) subsets.push({ name: SUBSET.canary, labels: { version: canary.version } });
 
     typedObject(
       this,
