@@ -6,7 +6,6 @@ need=()
 command -v make >/dev/null || need+=(make)
 [ -x /usr/lib/postgresql/15/bin/postgres ] || need+=(postgresql)
 command -v shellcheck >/dev/null || need+=(shellcheck)
-command -v promtool >/dev/null || need+=(prometheus)
 
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" -ne 0 ]; then
