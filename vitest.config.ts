@@ -10,7 +10,8 @@ const STORE_TESTS = ['**/*.store.test.ts'];
 
 export default defineConfig({
   test: {
-    exclude: ['node_modules/**', 'dist/**', 'build/**', 'load/**', '.run/**'],
+    // *.cluster.test.ts need the local control plane: `make cluster-test` (vitest.cluster.config.ts).
+    exclude: ['node_modules/**', 'dist/**', 'build/**', 'load/**', '.run/**', '**/*.cluster.test.ts'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
     projects: [

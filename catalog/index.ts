@@ -3,3 +3,4 @@ export * from './metrics.ts';
 export * from './thresholds.ts';
 export * from './products.ts';
 export * from './journey.ts';
+export * from './cluster.ts';

@@ -134,11 +134,25 @@ describe('make -n: cluster targets', () => {
       'tools/cluster/require.sh docker kind node',
       `tools/cluster/images.sh petstore ${versions.NODE_IMAGE} $(node charts-src/images.ts kind)`,
       'tools/cluster/require.sh kubectl',
-      `kubectl --context ${context} apply --server-side --field-manager=mmf-petstore --force-conflicts -f dist/kind/00-namespace.k8s.yaml`,
-      `kubectl --context ${context} apply --server-side --field-manager=mmf-petstore --force-conflicts -f dist/kind/10-petstore.k8s.yaml`,
+      `node tools/cluster/apply.ts --context ${context}  dist/kind/00-namespace.k8s.yaml dist/kind/10-petstore.k8s.yaml`,
       `tools/cluster/wait-rollout.sh ${context} petstore 300`,
       expect.stringMatching(/^echo "storefront: http:\/\/localhost:8080\//),
     ]);
+  });
+
+  it('deploy CLUSTER=local: the same apply and rollout wait on the local control plane, no images', () => {
+    expect(dryRun('deploy', 'CLUSTER=local')).toEqual([
+      'node charts-src/main.ts dist',
+      'tools/cluster/require.sh kubectl',
+      'node tools/cluster/apply.ts --context mmf-local  dist/kind/00-namespace.k8s.yaml dist/kind/10-petstore.k8s.yaml',
+      'tools/cluster/wait-rollout.sh mmf-local petstore 300',
+    ]);
+    expect(dryRun('deploy-dry-run', 'CLUSTER=local', 'PROFILE=production').at(-1)).toBe(
+      'node tools/cluster/apply.ts --context mmf-local  --dry-run dist/production/00-namespace.k8s.yaml dist/production/10-petstore.k8s.yaml',
+    );
+    expect(dryRun('deploy', 'RESET_ROUTES=1')).toContain(
+      `node tools/cluster/apply.ts --context ${context} --reset-routes dist/kind/00-namespace.k8s.yaml dist/kind/10-petstore.k8s.yaml`,
+    );
   });
 
   it('the image tags are the versions the kind profile deploys', () => {
@@ -158,7 +172,7 @@ describe('make -n: cluster targets', () => {
     const lines = dryRun('load-cluster', 'SCENARIO=baseline');
     expect(lines).toContain('bin/k6 archive --quiet load/scenarios/baseline.ts -O build/load/baseline.tar');
     expect(lines).toContain(
-      `kubectl --context ${context} apply --server-side --field-manager=mmf-petstore --force-conflicts -f dist/kind/load/k6-baseline.k8s.yaml`,
+      `node tools/cluster/apply.ts --context ${context}  dist/kind/load/k6-baseline.k8s.yaml`,
     );
     expect(lines.at(-1)).toBe(`tools/cluster/wait-job.sh ${context} petstore k6-baseline 1800`);
     // The Job's k6 image is the k6 that archives the script.

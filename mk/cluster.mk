@@ -3,8 +3,20 @@
 include tools/cluster/versions.env
 
 KIND_CLUSTER ?= petstore
-KUBE_CONTEXT := kind-$(KIND_CLUSTER)
 PROFILE ?= kind
+# CLUSTER=kind (default): the kind cluster. CLUSTER=local: the control plane of `make control-plane`
+# (kube-apiserver, controllers and kwok's fake nodes; no images to build or load: fake pods pull nothing).
+CLUSTER ?= kind
+ifeq ($(CLUSTER),local)
+KUBE_CONTEXT := mmf-local
+export KUBECONFIG = $(abspath $(CONTROL_PLANE_DIR))/kubeconfig
+DEPLOY_IMAGES :=
+else ifeq ($(CLUSTER),kind)
+KUBE_CONTEXT := kind-$(KIND_CLUSTER)
+DEPLOY_IMAGES := images
+else
+$(error CLUSTER must be kind or local, not '$(CLUSTER)')
+endif
 NAMESPACE_PETSTORE := petstore
 KUBE_SCORE := bin/kube-score
 # Every kubectl/helm call names the kind context, so a newcomer's other clusters are never touched.
@@ -41,13 +53,23 @@ images: ## Build the one service image (stable + canary tags) and load it into t
 	tools/cluster/require.sh docker kind node
 	tools/cluster/images.sh $(KIND_CLUSTER) $(NODE_IMAGE) $$(node charts-src/images.ts $(PROFILE))
 
-.PHONY: deploy
-deploy: synth images ## Apply the kind profile (server-side) and wait until every workload has rolled out
+# Server-side apply as field manager mmf-petstore (catalog/cluster.ts), except VirtualService routing
+# the canary promoter owns (kept; RESET_ROUTES=1 takes it back): tools/cluster/apply.ts, docs/cluster.md.
+APPLY = node tools/cluster/apply.ts --context $(KUBE_CONTEXT) $(if $(RESET_ROUTES),--reset-routes)
+DEPLOY_FILES = dist/$(PROFILE)/00-namespace.k8s.yaml dist/$(PROFILE)/10-petstore.k8s.yaml
+
+.PHONY: deploy deploy-dry-run deploy-diff
+deploy: install synth $(DEPLOY_IMAGES) ## Apply PROFILE (server-side) to CLUSTER (kind|local) and wait until every workload has rolled out
 	tools/cluster/require.sh kubectl
-	$(KUBECTL) apply --server-side --field-manager=mmf-petstore --force-conflicts -f dist/$(PROFILE)/00-namespace.k8s.yaml
-	$(KUBECTL) apply --server-side --field-manager=mmf-petstore --force-conflicts -f dist/$(PROFILE)/10-petstore.k8s.yaml
+	$(APPLY) $(DEPLOY_FILES)
 	tools/cluster/wait-rollout.sh $(KUBE_CONTEXT) $(NAMESPACE_PETSTORE) 300
-	@echo "storefront: http://localhost:8080/  (canary: curl -H 'canary: true' http://localhost:8080/...)"
+	$(if $(filter kind,$(CLUSTER)),@echo "storefront: http://localhost:8080/  (canary: curl -H 'canary: true' http://localhost:8080/...)")
+
+deploy-dry-run: install synth ## Server-side dry run of PROFILE on CLUSTER: validated and admitted by the API server, nothing stored
+	$(APPLY) --dry-run $(DEPLOY_FILES)
+
+deploy-diff: install synth ## What `make deploy` would change on CLUSTER (kubectl diff; fails when anything would)
+	$(APPLY) --diff $(DEPLOY_FILES)
 
 .PHONY: load-cluster
 load-cluster: bin/k6 ## Run one k6 scenario as a Job in the cluster: make load-cluster SCENARIO=scaling
@@ -57,7 +79,7 @@ load-cluster: bin/k6 ## Run one k6 scenario as a Job in the cluster: make load-c
 	bin/k6 archive --quiet load/scenarios/$(SCENARIO).ts -O build/load/$(SCENARIO).tar
 	node charts-src/main.ts dist
 	$(KUBECTL) -n $(NAMESPACE_PETSTORE) delete job k6-$(SCENARIO) --ignore-not-found --wait
-	$(KUBECTL) apply --server-side --field-manager=mmf-petstore --force-conflicts -f dist/$(PROFILE)/load/k6-$(SCENARIO).k8s.yaml
+	$(APPLY) dist/$(PROFILE)/load/k6-$(SCENARIO).k8s.yaml
 	tools/cluster/wait-job.sh $(KUBE_CONTEXT) $(NAMESPACE_PETSTORE) k6-$(SCENARIO) 1800
 
 .PHONY: hpa-watch

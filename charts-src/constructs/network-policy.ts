@@ -68,8 +68,15 @@ export function renderWorkloadPolicy(scope: Construct, id: string, policy: Workl
       spec: {
         podSelector: { matchLabels: policy.podSelector },
         policyTypes: ['Ingress', 'Egress'],
-        ingress: policy.ingress.map(renderRule).map((r) => ({ from: r.peers, ports: r.ports })),
-        egress: policy.egress.map(renderRule).map((r) => ({ to: r.peers, ports: r.ports })),
+        // No rules = nothing allowed (policyTypes says so). An empty list is left out rather than
+        // rendered as `[]`: the API server stores no empty list, so `[]` would differ from the live
+        // object on every apply and bump its generation forever (found by make cluster-test).
+        ...(policy.ingress.length
+          ? { ingress: policy.ingress.map(renderRule).map((r) => ({ from: r.peers, ports: r.ports })) }
+          : {}),
+        ...(policy.egress.length
+          ? { egress: policy.egress.map(renderRule).map((r) => ({ to: r.peers, ports: r.ports })) }
+          : {}),
       },
     }),
   );

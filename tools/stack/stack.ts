@@ -1,11 +1,11 @@
 // The local stack: every service as a background process with its own PGlite data directory,
 // logs under .run/logs, pids under .run/pids. Used by `make up` / `make down` and by end-to-end tests.
-import { spawn } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { cp } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { SERVICES, SERVICE_NAMES, type ServiceName } from '../../catalog/index.ts';
+import { runningPid, startDaemon, stopDaemon, tailFile } from '../lib/daemon.ts';
 
 export const ROOT = resolve(import.meta.dirname, '../..');
 
@@ -67,13 +67,7 @@ export class Stack {
   }
 
   pid(name: ServiceName): number | undefined {
-    try {
-      const pid = Number(readFileSync(this.pidFile(name), 'utf8'));
-      process.kill(pid, 0);
-      return pid;
-    } catch {
-      return undefined;
-    }
+    return runningPid(this.pidFile(name));
   }
 
   /** initdb once into a template, then copy it: a new PGlite directory costs ~4 s, a copy ~0.1 s. */
@@ -106,18 +100,14 @@ export class Stack {
   /** Starts one service in the background (detached: it outlives this process). */
   start(name: ServiceName): number {
     if (this.pid(name)) throw new Error(`${name} is already running (pid ${this.pid(name)})`);
-    for (const d of ['logs', 'pids']) mkdirSync(join(this.runDir, d), { recursive: true });
-    const log = openSync(this.logFile(name), 'a');
-    const child = spawn(process.execPath, [join(ROOT, 'services', name, 'main.ts')], {
+    return startDaemon({
+      command: process.execPath,
+      args: [join(ROOT, 'services', name, 'main.ts')],
       cwd: ROOT,
       env: this.environment(name),
-      detached: true,
-      stdio: ['ignore', log, log],
+      pidFile: this.pidFile(name),
+      logFile: this.logFile(name),
     });
-    closeSync(log);
-    child.unref();
-    writeFileSync(this.pidFile(name), String(child.pid));
-    return child.pid as number;
   }
 
   /**
@@ -155,23 +145,12 @@ export class Stack {
   }
 
   tail(name: ServiceName, lines = 15): string {
-    try {
-      return readFileSync(this.logFile(name), 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
-    } catch {
-      return '(no log)';
-    }
+    return tailFile(this.logFile(name), lines);
   }
 
   /** SIGTERM (graceful drain), then SIGKILL after the grace period. */
   async stop(name: ServiceName, graceMs = 15_000): Promise<void> {
-    const pid = this.pid(name);
-    if (pid) {
-      process.kill(pid, 'SIGTERM');
-      const deadline = Date.now() + graceMs;
-      while (this.pid(name) && Date.now() < deadline) await sleep(50);
-      if (this.pid(name)) process.kill(pid, 'SIGKILL');
-    }
-    rmSync(this.pidFile(name), { force: true });
+    await stopDaemon(this.pidFile(name), undefined, graceMs);
   }
 
   /** kill -9: no drain, no cleanup — for crash tests. */
