@@ -124,5 +124,16 @@ export default function (): void {
     'a canary weight outside 0..100 is refused': () =>
       throws(() => canaryConfig({ CANARY_EXPECTED_WEIGHT: '110' })) &&
       throws(() => canaryConfig({ CANARY_EXPECTED_WEIGHT: 'ten' })),
+    'a promotion sets the canary load rate and length, or neither': () => {
+      const c = canaryConfig({ CANARY_RPS: '60', CANARY_DURATION: '300' });
+      return (
+        c.rate === 60 &&
+        c.durationSeconds === 300 &&
+        defaults.rate === undefined &&
+        defaults.durationSeconds === undefined &&
+        throws(() => canaryConfig({ CANARY_RPS: '0' })) &&
+        throws(() => canaryConfig({ CANARY_DURATION: 'long' }))
+      );
+    },
   });
 }

@@ -32,6 +32,9 @@ export interface CanaryConfig {
   readonly expectedWeight: number | undefined;
   /** Allowed distance (percentage points) between observed and expected canary share. */
   readonly tolerance: number;
+  /** Requests/s and run time when set (the load of a promotion); else the scenario's, scaled. */
+  readonly rate: number | undefined;
+  readonly durationSeconds: number | undefined;
 }
 
 /** Defaults: the petstore versions the kind profile deploys (charts-src/config/profiles.ts). */
@@ -48,11 +51,21 @@ function percentIn(name: string, raw: string, min: number, max: number): number 
   return n;
 }
 
+function positive(name: string, raw: string | undefined): number | undefined {
+  if (raw === undefined) return undefined;
+  const n = Number(raw);
+  if (raw.trim() === '' || !Number.isFinite(n) || n <= 0)
+    throw new Error(`${name} must be a number > 0, got "${raw}"`);
+  return n;
+}
+
 export function canaryConfig(env: Readonly<Record<string, string | undefined>>): CanaryConfig {
   const set = (name: string): string | undefined => (env[name] === '' ? undefined : env[name]);
   const weight = set('CANARY_EXPECTED_WEIGHT');
   const tolerance = set('CANARY_WEIGHT_TOLERANCE');
   return {
+    rate: positive('CANARY_RPS', set('CANARY_RPS')),
+    durationSeconds: positive('CANARY_DURATION', set('CANARY_DURATION')),
     stableVersion: set('STABLE_VERSION') ?? DEFAULT_STABLE_VERSION,
     canaryVersion: set('CANARY_VERSION') ?? DEFAULT_CANARY_VERSION,
     expectedWeight: weight === undefined ? undefined : percentIn('CANARY_EXPECTED_WEIGHT', weight, 0, 100),

@@ -9,8 +9,10 @@ import { parseVirtualService, type CanarySubsets, type VirtualService } from './
 export interface ChartRouting {
   /** Every VirtualService routing to the service: the mesh one (named after it), the gateway's. */
   readonly virtualServices: readonly VirtualService[];
-  /** DestinationRule subsets: subset name -> pod `version` label. */
+  /** The service's DestinationRule subsets: subset name -> pod `version` label. */
   readonly subsets: Readonly<Record<string, string>>;
+  /** Every DestinationRule's subsets, by host (the gateway routes to other services too). */
+  readonly subsetsByHost: Readonly<Record<string, Readonly<Record<string, string>>>>;
   readonly split: CanarySubsets;
 }
 
@@ -23,16 +25,20 @@ interface K8sObject {
 export function chartRouting(profile: Profile, service: ServiceName): ChartRouting {
   const { main } = buildApps(profile, '/nonexistent-in-memory');
   const objects = main.charts.flatMap((chart) => chart.toJson() as K8sObject[]);
-  const rule = objects.find((o) => o.kind === 'DestinationRule' && o.metadata.name === service);
-  const host = rule?.spec?.host;
-  if (!rule || !host) throw new Error(`the ${profile.name} profile has no DestinationRule for ${service}`);
-  const subsets = Object.fromEntries(
-    (rule.spec?.subsets ?? []).map((s) => [s.name, s.labels?.version ?? '']),
-  );
+  const rules = objects.filter((o) => o.kind === 'DestinationRule' && o.spec?.host);
+  const subsetsByHost = Object.fromEntries(
+    rules.map((r) => [
+      r.spec?.host,
+      Object.fromEntries((r.spec?.subsets ?? []).map((s) => [s.name, s.labels?.version ?? ''])),
+    ]),
+  ) as Record<string, Record<string, string>>;
+  const host = rules.find((o) => o.metadata.name === service)?.spec?.host;
+  const subsets = host === undefined ? undefined : subsetsByHost[host];
+  if (!host || !subsets) throw new Error(`the ${profile.name} profile has no DestinationRule for ${service}`);
   const virtualServices = objects
     .filter(
       (o) => o.kind === 'VirtualService' && JSON.stringify(o.spec?.http ?? []).includes(`"host":"${host}"`),
     )
     .map(parseVirtualService);
-  return { virtualServices, subsets, split: { host, ...SUBSET } };
+  return { virtualServices, subsets, subsetsByHost, split: { host, ...SUBSET } };
 }

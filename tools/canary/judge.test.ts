@@ -132,13 +132,16 @@ describe('judge: compared with stable on the same window', () => {
     expect(j.stable?.p95Ms).toBeGreaterThan(0);
   });
 
-  it('gives a canary that only looks worse one more interval before the step to 100 %', () => {
+  it('gives a canary that looks worse by a difference that matters one more interval before 100 %', () => {
     const suspicious = input({ weight: 50, stable: win(500, 1), canary: win(500, 8) });
     expect(judge(suspicious, policy).decision).toBe('promote');
     expect(judge({ ...suspicious, lastComparison: true }, policy).decision).toBe('hold');
-    expect(
-      judge({ ...suspicious, lastComparison: true, intervals: policy.maxIntervals }, policy).decision,
-    ).toBe('promote');
+    const atLimit = { ...suspicious, lastComparison: true, intervals: policy.maxIntervals };
+    expect(judge(atLimit, policy).decision).toBe('promote');
+    // p < 0.05 over many requests, but half a point: not worth holding for.
+    const slight = input({ weight: 50, stable: win(5000, 10), canary: win(5000, 35), lastComparison: true });
+    expect(judge(slight, policy).p?.errors).toBeLessThan(0.05);
+    expect(judge(slight, policy).decision).toBe('promote');
   });
 
   it('needs no stable traffic at 100 %', () => {

@@ -10,7 +10,8 @@
 //    exact test on the error counts, and on the counts in the slow tail (above the bucket bound of
 //    the pooled p90). Rollback needs p < alpha (the promotion's false-rollback budget split over all
 //    its tests) and a difference that matters. Before the step to 100 % (the last chance to compare),
-//    a canary that merely looks worse (p < the suspect level) gets one more interval.
+//    a canary that looks worse by a difference that matters, but not yet significantly (p < the
+//    suspect level), gets one more interval.
 // 5. Otherwise promote.
 import { countAbove, histogramProblem, pooledTailBound, quantile, type Histogram } from './histogram.ts';
 import { binomialGreater, fisherGreater } from './stats.ts';
@@ -216,8 +217,8 @@ function comparisonVerdict(
     };
   }
   const suspect =
-    (c.pErrors < policy.suspectP && c.errorDiffPoints > 0) ||
-    (c.pLatency < policy.suspectP && c.slowDiffPoints > 0);
+    (c.pErrors < policy.suspectP && c.errorDiffPoints >= policy.minErrorDiffPoints) ||
+    (c.pLatency < policy.suspectP && c.slowDiffPoints >= policy.minSlowDiffPoints);
   if (suspect && input.lastComparison && input.intervals < policy.maxIntervals) {
     const what =
       c.pErrors <= c.pLatency
@@ -235,10 +236,15 @@ function comparisonVerdict(
 export function judge(input: JudgeInput, policy: JudgePolicy): Judgement {
   const { canary, stable } = input;
   const comparing = input.weight < 100;
-  if (!canary)
-    return { decision: 'halt', trigger: 'no_data', reason: 'no data: no series for the canary version' };
+  const noData = (reason: string): Judgement => ({
+    decision: 'halt',
+    trigger: 'no_data',
+    reason: `no data: ${reason}`,
+  });
+  if (!canary && !stable) return noData('no series for either version (no traffic yet, or not scraped)');
+  if (!canary) return noData('no series for the canary version (it served nothing, or is not scraped)');
   if (comparing && !stable)
-    return { decision: 'halt', trigger: 'no_data', reason: 'no data: no series for the stable version' };
+    return noData('no series for the stable version (it served nothing, or is not scraped)');
   for (const [version, v] of [
     ['canary', canary],
     ['stable', stable],

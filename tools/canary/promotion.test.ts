@@ -66,7 +66,7 @@ describe('runPromotion', () => {
   it('halts on no traffic at the first look', async () => {
     const r = await run({ ...SCENARIOS.healthy, rps: 1e-9 }).result;
     expect(r).toMatchObject({ verdict: 'halted', trigger: 'no_data', intervals: 1 });
-    expect(r.reason).toMatch(/no series for the canary/);
+    expect(r.reason).toMatch(/no series for either version/);
   });
 
   it('halts and restores the weights when metrics cannot be read', async () => {

@@ -5,7 +5,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PROFILES } from '../../charts-src/config/profiles.ts';
-import { freePorts } from '../../test/support/ports.ts';
+import { freePorts } from '../lib/ports.ts';
 import { chartRouting } from './chart-routing.ts';
 import { startRouter, type Router } from './router.ts';
 import { routerWeights } from './router-weights.ts';

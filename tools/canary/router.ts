@@ -38,6 +38,8 @@ export interface Router {
   readonly port: number;
   current(): VirtualService;
   apply(vs: VirtualService): void;
+  /** Requests forwarded to an upstream so far. */
+  forwarded(): number;
   close(): Promise<void>;
 }
 
@@ -96,6 +98,7 @@ const isConnectFailure = (err: unknown): boolean =>
 
 export async function startRouter(options: RouterOptions): Promise<Router> {
   let vs = options.virtualService;
+  let forwarded = 0;
   const random = options.random ?? Math.random;
   const agent = new Agent({ keepAlive: true, maxSockets: 256 });
 
@@ -160,6 +163,7 @@ export async function startRouter(options: RouterOptions): Promise<Router> {
     const perTry = retries?.perTryTimeout ? durationMs(retries.perTryTimeout) : Infinity;
     const deadline = Date.now() + (timeout ? durationMs(timeout) : Infinity);
     const target = rewrittenPath(choice, path);
+    forwarded++;
     for (let n = 0; ; n++) {
       const budget = Math.min(perTry, deadline - Date.now());
       try {
@@ -192,6 +196,7 @@ export async function startRouter(options: RouterOptions): Promise<Router> {
     url: `http://127.0.0.1:${port}`,
     port,
     current: () => vs,
+    forwarded: () => forwarded,
     apply: (next) => {
       vs = next;
     },

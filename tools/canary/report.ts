@@ -1,0 +1,168 @@
+// The canary report: reports/canary_YYYYMMDD_HHMMSS.json, one per promotion (local demo or cluster).
+// Its structure is written once as a zod schema: the type, the check before writing, and the JSON
+// Schema kept in the repo (tools/canary/canary_report.schema.json, `make canary-schema`, checked by
+// a test and validated with ajv, independently of zod).
+import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import addFormats from 'ajv-formats';
+import { z } from 'zod';
+import type { Plan } from './plan.ts';
+import type { PromotionResult, StepRecord } from './promotion.ts';
+import type { Versions } from './prometheus-metrics.ts';
+
+const percent = z.number().min(0).max(100);
+const count = z.number().int().min(0);
+
+const versionStatsSchema = z
+  .object({
+    version: z.string(),
+    requests: count,
+    errors: count,
+    error_rate: z.number().min(0).max(1).describe('errors / requests (5xx only)'),
+    p95_ms: z.number().min(0).nullable().describe('null without requests'),
+  })
+  .strict();
+
+const step = z
+  .object({
+    weight: percent.describe('canary share of traffic during the analysis, percent'),
+    decision: z.enum(['promote', 'hold', 'rollback', 'halt']),
+    reason: z.string().min(1),
+    trigger: z
+      .enum(['error_rate', 'latency', 'no_data', 'too_few_requests', 'inconsistent_data', 'failure'])
+      .nullable(),
+    source: z.string().describe('the metrics view that decided: app (services) or mesh (Istio)'),
+    intervals: count.min(1).describe('analysis intervals in the judged window'),
+    at_s: z.number().min(0).describe('seconds since the promotion started'),
+    stable: versionStatsSchema.nullable(),
+    canary: versionStatsSchema.nullable(),
+  })
+  .strict();
+
+export const canaryReportSchema = z
+  .object({
+    verdict: z.enum(['promoted', 'rolled_back', 'halted']),
+    reason: z.string().min(1),
+    trigger: step.shape.trigger,
+    target: z.enum(['local', 'cluster']),
+    /** What the local demo injected (good | bad | idle); null in a cluster. */
+    scenario: z.string().nullable(),
+    service: z.string(),
+    versions: z.object({ stable: z.string(), canary: z.string() }).strict(),
+    started_at: z.iso.datetime(),
+    duration_s: z.number().min(0),
+    start_weight: percent,
+    final_weight: percent,
+    plan: z
+      .object({
+        steps: z.array(percent).min(1),
+        interval_s: z.number().positive(),
+        soak_s: z.number().min(0),
+        min_requests: count,
+        max_error_percent: percent,
+        max_p95_ms: z.number().positive(),
+        alpha: z.number().min(0).max(1).describe('significance level of each comparison with stable'),
+      })
+      .strict(),
+    steps: z.array(step),
+  })
+  .strict();
+export type CanaryReport = z.infer<typeof canaryReportSchema>;
+
+export const SCHEMA_PATH = join(import.meta.dirname, 'canary_report.schema.json');
+
+export function schemaText(): string {
+  const schema = {
+    $id: 'https://mmf-petstore.example/canary_report.schema.json',
+    ...z.toJSONSchema(canaryReportSchema),
+  };
+  return `${JSON.stringify(schema, null, 2)}\n`;
+}
+
+/** Errors of `report` against the committed JSON Schema (empty when valid). */
+export function validateReport(report: unknown): string[] {
+  const ajv = new Ajv2020({ allErrors: true, strict: true });
+  addFormats.default(ajv);
+  const validate = ajv.compile(JSON.parse(readFileSync(SCHEMA_PATH, 'utf8')) as object);
+  if (validate(report)) return [];
+  return (validate.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message ?? 'is invalid'}`);
+}
+
+export interface ReportContext {
+  readonly target: 'local' | 'cluster';
+  readonly scenario: string | null;
+  readonly service: string;
+  readonly versions: Versions;
+  readonly plan: Plan;
+  readonly startedAt: Date;
+}
+
+function versionStats(version: string, s: StepRecord['canary']) {
+  if (!s) return null;
+  const p95 = s.p95Ms === undefined ? null : Math.round(s.p95Ms * 10) / 10;
+  return { version, requests: s.requests, errors: s.errors, error_rate: s.errorRate, p95_ms: p95 };
+}
+
+export function buildReport(result: PromotionResult, ctx: ReportContext): CanaryReport {
+  return canaryReportSchema.parse({
+    verdict: result.verdict,
+    reason: result.reason,
+    trigger: result.trigger ?? null,
+    target: ctx.target,
+    scenario: ctx.scenario,
+    service: ctx.service,
+    versions: { ...ctx.versions },
+    started_at: ctx.startedAt.toISOString(),
+    duration_s: result.durationMs / 1000,
+    start_weight: result.startWeight,
+    final_weight: result.finalWeight,
+    plan: {
+      steps: [...ctx.plan.steps],
+      interval_s: ctx.plan.intervalMs / 1000,
+      soak_s: ctx.plan.soakMs / 1000,
+      min_requests: ctx.plan.policy.minRequests,
+      max_error_percent: ctx.plan.policy.maxErrorPercent,
+      max_p95_ms: ctx.plan.policy.maxP95Ms,
+      alpha: ctx.plan.policy.alpha,
+    },
+    steps: result.steps.map((s) => ({
+      weight: s.weight,
+      decision: s.decision,
+      reason: s.reason,
+      trigger: s.trigger ?? null,
+      source: s.source,
+      intervals: s.intervals,
+      at_s: s.atMs / 1000,
+      stable: versionStats(ctx.versions.stable, s.stable),
+      canary: versionStats(ctx.versions.canary, s.canary),
+    })),
+  });
+}
+
+/** canary_YYYYMMDD_HHMMSS (local time, as the petstore document names its reports). */
+export function reportBaseName(at: Date): string {
+  const p = (n: number): string => String(n).padStart(2, '0');
+  return `canary_${at.getFullYear()}${p(at.getMonth() + 1)}${p(at.getDate())}_${p(at.getHours())}${p(at.getMinutes())}${p(at.getSeconds())}`;
+}
+
+/** Writes the report beside earlier ones (never over one: a second run in the same second gets _2). */
+export async function writeReport(dir: string, report: CanaryReport): Promise<string> {
+  await mkdir(dir, { recursive: true });
+  const base = reportBaseName(new Date(report.started_at));
+  for (let n = 1; ; n++) {
+    const path = join(dir, `${base}${n === 1 ? '' : `_${n}`}.json`);
+    try {
+      await writeFile(path, `${JSON.stringify(report, null, 2)}\n`, { flag: 'wx' });
+      return path;
+    } catch (err) {
+      if ((err as { code?: string }).code !== 'EEXIST') throw err;
+    }
+  }
+}
+
+if (import.meta.main) {
+  writeFileSync(SCHEMA_PATH, schemaText());
+  console.log(`wrote ${SCHEMA_PATH}`);
+}
