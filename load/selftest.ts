@@ -71,6 +71,8 @@ export default function (): void {
     'smoke scale shrinks durations to at least 1 s': () =>
       smoke.duration(1800) === '18s' && smoke.duration(60) === '1s',
     'smoke scale keeps a few requests per second': () => smoke.rate(300) === 5 && smoke.rate(2) === 2,
+    'a separate rate factor keeps rates while durations shrink': () =>
+      scaler(0.1, 600, 1).duration(300) === '30s' && scaler(0.1, 600, 1).rate(12) === 12,
     'VU pools follow the arrival rate within the cap': () =>
       full.vusFor(10, 1.5) === 30 && full.vusFor(0.1, 0.1) === 2 && scaler(1, 50).vusFor(300, 6) === 50,
     'phases are found by elapsed time': () => {

@@ -24,10 +24,16 @@ export function baseUrl(service: ServiceName): string {
 }
 
 /**
- * LOAD_SCALE (default 1) multiplies every duration and rate (0.01 is the smoke run); LOAD_MAX_VUS
- * (default 600) caps the VUs of each scenario.
+ * LOAD_SCALE (default 1) multiplies every duration and rate (0.01 is the smoke run); LOAD_RATE_SCALE
+ * (default: LOAD_SCALE) multiplies the rates instead, when set; LOAD_MAX_VUS (default 600) caps the
+ * VUs of each scenario.
  */
-export const SCALE: Scaler = scaler(parseScale(env('LOAD_SCALE')), parseMaxVus(env('LOAD_MAX_VUS')));
+const durationScale = parseScale(env('LOAD_SCALE'));
+const rateScale =
+  env('LOAD_RATE_SCALE') === undefined
+    ? durationScale
+    : parseScale(env('LOAD_RATE_SCALE'), 'LOAD_RATE_SCALE');
+export const SCALE: Scaler = scaler(durationScale, parseMaxVus(env('LOAD_MAX_VUS')), rateScale);
 
 /** Where handleSummary writes <scenario>-summary.json (relative to k6's working directory). */
 export const REPORT_DIR = (env('REPORT_DIR') ?? 'reports').replace(/\/+$/, '');

@@ -11,6 +11,8 @@ export const DEFAULT_MAX_VUS = 600;
 
 export interface Scaler {
   readonly factor: number;
+  /** Factor for arrival rates (LOAD_RATE_SCALE; defaults to `factor`). */
+  readonly rateFactor: number;
   /** Seconds -> k6 duration string, e.g. 60 -> '60s' (or '3s' at factor 0.05). */
   duration(seconds: number): string;
   /** Scaled duration in seconds (what `duration` renders). */
@@ -26,11 +28,11 @@ export interface Scaler {
   arrivalVus(perSecond: number, expectedLatencySeconds: number): { preAllocatedVUs: number; maxVUs: number };
 }
 
-export function parseScale(raw: string | undefined): number {
+export function parseScale(raw: string | undefined, name = 'LOAD_SCALE'): number {
   if (raw === undefined || raw.trim() === '') return 1;
   const factor = Number(raw);
   if (!Number.isFinite(factor) || factor <= 0 || factor > 100) {
-    throw new Error(`LOAD_SCALE must be a number in (0, 100], got "${raw}"`);
+    throw new Error(`${name} must be a number in (0, 100], got "${raw}"`);
   }
   return factor;
 }
@@ -43,15 +45,24 @@ export function parseMaxVus(raw: string | undefined): number {
   return cap;
 }
 
-export function scaler(factor: number, maxVus: number = DEFAULT_MAX_VUS): Scaler {
+/**
+ * `rateFactor` scales arrival rates apart from durations: `make demo` shortens every scenario
+ * (LOAD_SCALE) but keeps its rates as written (LOAD_RATE_SCALE=1).
+ */
+export function scaler(
+  factor: number,
+  maxVus: number = DEFAULT_MAX_VUS,
+  rateFactor: number = factor,
+): Scaler {
   const seconds = (s: number): number => Math.max(MIN_SCALED_SECONDS, Math.round(s * factor));
-  const rate = (r: number): number => Math.max(Math.min(r, MIN_SCALED_RATE), Math.round(r * factor));
+  const rate = (r: number): number => Math.max(Math.min(r, MIN_SCALED_RATE), Math.round(r * rateFactor));
   // Twice the in-flight estimate absorbs latency spikes before k6 starts dropping iterations.
   // Past the cap k6 drops iterations instead (counted in dropped_iterations).
   const vusFor = (r: number, latency: number): number =>
     Math.min(maxVus, Math.max(2, Math.ceil(r * latency * 2)));
   return {
     factor,
+    rateFactor,
     seconds,
     duration: (s) => `${seconds(s)}s`,
     rate,

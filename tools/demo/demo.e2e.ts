@@ -1,0 +1,77 @@
+// The demo end to end, scaled down (DEMO_SCALE=0.15: about 15 s of load): real services, real k6,
+// the real report. Checks that the report matches its committed JSON Schema and that its numbers
+// show the causes the scenarios inject.
+import { spawn } from 'node:child_process';
+import { readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { ROOT } from '../stack/stack.ts';
+import type { DemoReport } from './report-schema.ts';
+import { validateReport } from './schema-file.ts';
+
+const REPORT_DIR = join(ROOT, 'build', 'demo-test');
+let exitCode: number | null = null;
+let output = '';
+let report: DemoReport;
+let reportPath: string;
+
+beforeAll(async () => {
+  rmSync(REPORT_DIR, { recursive: true, force: true });
+  const child = spawn(process.execPath, [join(ROOT, 'tools', 'demo', 'cli.ts')], {
+    cwd: ROOT,
+    env: {
+      ...process.env,
+      DEMO_SCALE: process.env['DEMO_TEST_SCALE'] ?? '0.15',
+      DEMO_REPORT_DIR: REPORT_DIR,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  child.stdout.on('data', (d: Buffer) => (output += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (output += d.toString()));
+  exitCode = await new Promise<number | null>((resolve) => child.on('close', resolve));
+  const path = /JSON report: (\S+)/.exec(output)?.[1];
+  if (!path) throw new Error(`the demo printed no report path (exit ${exitCode}):\n${output}`);
+  reportPath = join(ROOT, path);
+  report = JSON.parse(readFileSync(reportPath, 'utf8')) as DemoReport;
+});
+
+const scenario = (key: string) => {
+  const s = report.scenarios.find((x) => x.key === key);
+  if (!s) throw new Error(`no scenario ${key} in ${reportPath}`);
+  return s;
+};
+
+describe('make demo (scaled down)', () => {
+  it('exits 0, prints each result block and writes a report that matches its JSON Schema', () => {
+    expect(exitCode, output).toBe(0);
+    expect(output.match(/📊 Results for /g)).toHaveLength(5);
+    expect(reportPath).toMatch(/mmf_demo_report_\d{8}_\d{6}\.json$/);
+    expect(validateReport(report)).toEqual([]);
+    expect(report.scenarios.map((s) => s.status)).not.toContain('broken');
+  });
+
+  it('shows the injected causes: no failures in baseline, payment critical under high load, ~15 % errors', () => {
+    expect(scenario('baseline')).toMatchObject({ failed: 0, unexpected: 0 });
+    expect(scenario('baseline').total_requests).toBeGreaterThan(5);
+    const [top] = scenario('high-load').bottlenecks;
+    expect(top, JSON.stringify(scenario('high-load').service_times)).toMatchObject({
+      service: 'payment',
+      severity: 'high',
+    });
+    expect(report.performance_analysis.bottleneck_analysis.critical_services[0]?.service).toBe('payment');
+    const errors = scenario('errors');
+    expect(100 - errors.success_rate_percent).toBeGreaterThan(10);
+    expect(100 - errors.success_rate_percent).toBeLessThan(20);
+    expect(errors.error_patterns.map((p) => `${p.service}/${p.error_type}`)).toContain(
+      'payment/bank_declined',
+    );
+    expect(errors.unexpected).toBe(0);
+  });
+
+  it('traces the slowest transactions across services from the audit trail', () => {
+    const [slowest] = report.slowest_transactions;
+    expect(slowest?.correlation_id).toMatch(/^TXN-/);
+    expect(slowest?.services.length).toBeGreaterThanOrEqual(3);
+    expect(slowest?.spans.length).toBeGreaterThan(3);
+  });
+});
