@@ -6,6 +6,10 @@ need=()
 command -v make >/dev/null || need+=(make)
 [ -x /usr/lib/postgresql/15/bin/postgres ] || need+=(postgresql)
 command -v shellcheck >/dev/null || need+=(shellcheck)
+# make demo-test opens the HTML report in headless Chromium (playwright-core drives /usr/bin/chromium);
+# DejaVu is the font the report's charts name, so screenshots look the same everywhere.
+[ -x /usr/bin/chromium ] || need+=(chromium)
+[ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || need+=(fonts-dejavu-core)
 
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" -ne 0 ]; then

@@ -12,6 +12,9 @@ export interface ServiceTime {
   service: string;
   /** Transactions that touched the service. */
   transactions: number;
+  /** Transactions in which one of its steps failed, and their share. */
+  failed_transactions: number;
+  error_rate_percent: number;
   /** Exclusive time per transaction that touched it, in ms. */
   average_own_time_ms: number;
   status: 'healthy' | 'warning' | 'critical';
@@ -20,11 +23,13 @@ export interface ServiceTime {
 }
 
 export function serviceTimes(txns: readonly Transaction[]): ServiceTime[] {
-  const totals = new Map<string, { txns: number; ms: number; ops: Map<string, number> }>();
+  const totals = new Map<string, { txns: number; failed: number; ms: number; ops: Map<string, number> }>();
   for (const t of txns) {
+    const failedIn = new Set(t.spans.filter((s) => s.outcome === 'failure').map((s) => s.service));
     for (const [service, ops] of exclusiveTime(t)) {
-      const acc = totals.get(service) ?? { txns: 0, ms: 0, ops: new Map<string, number>() };
+      const acc = totals.get(service) ?? { txns: 0, failed: 0, ms: 0, ops: new Map<string, number>() };
       acc.txns++;
+      if (failedIn.has(service)) acc.failed++;
       for (const [op, ms] of ops) {
         acc.ms += ms;
         acc.ops.set(op, (acc.ops.get(op) ?? 0) + ms);
@@ -38,6 +43,8 @@ export function serviceTimes(txns: readonly Transaction[]): ServiceTime[] {
       return {
         service,
         transactions: acc.txns,
+        failed_transactions: acc.failed,
+        error_rate_percent: round((acc.failed / acc.txns) * 100),
         average_own_time_ms: round(avg),
         status: classify(avg, ANALYTICS_LATENCY_THRESHOLD_MS),
         operations: [...acc.ops]

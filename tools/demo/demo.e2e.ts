@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ROOT } from '../stack/stack.ts';
 import type { DemoReport } from './report-schema.ts';
+import { checkReportPage, type PageCheck } from './html/browser.ts';
 import { validateReport } from './schema-file.ts';
 
 const REPORT_DIR = join(ROOT, 'build', 'demo-test');
@@ -14,6 +15,7 @@ let exitCode: number | null = null;
 let output = '';
 let report: DemoReport;
 let reportPath: string;
+let page: PageCheck;
 
 beforeAll(async () => {
   rmSync(REPORT_DIR, { recursive: true, force: true });
@@ -33,6 +35,7 @@ beforeAll(async () => {
   if (!path) throw new Error(`the demo printed no report path (exit ${exitCode}):\n${output}`);
   reportPath = join(ROOT, path);
   report = JSON.parse(readFileSync(reportPath, 'utf8')) as DemoReport;
+  page = await checkReportPage(reportPath.replace(/\.json$/, '.html'), join(REPORT_DIR, 'report.png'));
 });
 
 const scenario = (key: string) => {
@@ -73,5 +76,25 @@ describe('make demo (scaled down)', () => {
     expect(slowest?.correlation_id).toMatch(/^TXN-/);
     expect(slowest?.services.length).toBeGreaterThanOrEqual(3);
     expect(slowest?.spans.length).toBeGreaterThan(3);
+  });
+});
+
+describe('the HTML report in headless Chromium', () => {
+  it('renders every chart with data, logs no console error and loads nothing from outside', () => {
+    expect(page.title).toMatch(/MMF demo report/);
+    expect(page.charts.map((c) => c.id)).toEqual([
+      'chart-latency',
+      'chart-throughput',
+      'chart-errors',
+      'chart-bottlenecks',
+      'chart-waterfall',
+    ]);
+    for (const c of page.charts) {
+      expect(c.points, c.id).toBeGreaterThan(0);
+      expect(c.shapes, c.id).toBeGreaterThan(c.id === 'chart-waterfall' ? c.points : 5);
+      expect(c.width * c.height, c.id).toBeGreaterThan(100 * 100);
+    }
+    expect(page.consoleErrors).toEqual([]);
+    expect(page.externalRequests).toEqual([]);
   });
 });

@@ -5,9 +5,10 @@
 import { type ChildProcess } from 'node:child_process';
 import { mkdirSync, rmSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { SERVICE_NAMES } from '../../catalog/index.ts';
-import { Stack } from '../stack/stack.ts';
+import { ROOT, Stack } from '../stack/stack.ts';
+import { writeHtml } from './html/page.ts';
 import { collectAnalytics, resetAnalytics, type AnalyticsReport } from './analytics.ts';
 import * as out from './console.ts';
 import { inspectScript, runK6, type K6Result } from './k6.ts';
@@ -76,7 +77,9 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
       machine: { cpus: cpus().length, load_average: loadavg().map((l) => Math.round(l * 100) / 100) },
     });
     const jsonPath = writeReport(report, opts.reportDir);
-    printSummary(report, jsonPath, Date.now() - started);
+    const htmlPath = jsonPath.replace(/\.json$/, '.html');
+    writeHtml(report, join(ROOT, htmlPath), basename(jsonPath));
+    printSummary(report, jsonPath, htmlPath, Date.now() - started);
     const broken = report.scenarios.filter((s) => s.status === 'broken').length;
     return { exitCode: broken > 0 || runs.length < opts.scenarios.length ? 1 : 0, jsonPath };
   } finally {
@@ -169,7 +172,12 @@ async function stackHealth(stack: Stack): Promise<string | undefined> {
   return down.length > 0 ? down.join('; ') : undefined;
 }
 
-function printSummary(report: ReturnType<typeof assembleReport>, jsonPath: string, ms: number): void {
+function printSummary(
+  report: ReturnType<typeof assembleReport>,
+  jsonPath: string,
+  htmlPath: string,
+  ms: number,
+): void {
   out.section('📈 Performance analysis (exclusive time per service, from the audit trail)');
   const b = report.performance_analysis.bottleneck_analysis;
   console.log(`Bottlenecks found: ${b.bottlenecks_found}`);
@@ -187,4 +195,5 @@ function printSummary(report: ReturnType<typeof assembleReport>, jsonPath: strin
     `\nTotal: ${s.total_requests} requests, ${s.overall_success_rate_percent}% successful, avg ${s.average_response_time_ms} ms, p95 ${s.p95_response_time_ms} ms; ${s.scenarios_run} scenarios (${s.scenarios_broken} broken) in ${(ms / 1000).toFixed(0)} s`,
   );
   console.log(`📄 JSON report: ${jsonPath}`);
+  console.log(`📊 HTML report: ${htmlPath}`);
 }

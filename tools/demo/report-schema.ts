@@ -34,6 +34,8 @@ const errorPattern = z.object({
 const serviceTime = z.object({
   service: z.string(),
   transactions: count,
+  failed_transactions: count,
+  error_rate_percent: percent,
   average_own_time_ms: ms,
   status,
   operations: z.array(operationTime),
