@@ -18,6 +18,7 @@ RUN npm ci --ignore-scripts --no-audit --no-fund
 COPY tsconfig.json ./
 COPY catalog ./catalog
 COPY services ./services
+# (The blank line after the heredoc is for hadolint, whose parser needs one: hadolint#960.)
 COPY <<'JSON' tsconfig.image.json
 {
   "extends": "./tsconfig.json",
@@ -26,6 +27,7 @@ COPY <<'JSON' tsconfig.image.json
   "exclude": ["**/*.test.ts", "**/*.bench.ts"]
 }
 JSON
+
 # Runtime assets next to the compiled code: SQL migrations and data files the services read.
 RUN node node_modules/typescript/bin/tsc -p tsconfig.image.json \
  && find services -type f \( -name '*.sql' -o -name '*.json' \) -exec cp --parents {} build/ \;

@@ -13,6 +13,11 @@ export GOBIN := $(CURDIR)/bin
 TEST_TARGETS :=
 # Pinned command-line tools built into ./bin (k6, kube-score, ...); parts append to TOOLS.
 TOOLS :=
+# Extra checks `make lint` runs (parts append: Dockerfile lint, layering, dead code, ...).
+LINT_TARGETS :=
+# The project's virtual environment for pinned Python tools (built by mk/python.mk; see TOOLS).
+VENV := .venv
+VENV_STAMP := $(VENV)/.installed
 
 ##@ Setup
 .PHONY: help
@@ -33,7 +38,7 @@ tools: $(TOOLS) ## Build the pinned Go tools into ./bin
 
 ##@ Quality
 .PHONY: lint
-lint: install ## Lint (eslint, type-aware) and check formatting (prettier)
+lint: install $(LINT_TARGETS) ## Lint (eslint, type-aware), check formatting (prettier), and the parts' linters
 	eslint .
 	prettier --check .
 
@@ -51,7 +56,7 @@ unit: install ## Run the vitest suites
 	vitest run
 
 .PHONY: test
-test: install tools lint typecheck unit $(TEST_TARGETS) ## Everything that can run on one machine (what CI runs)
+test: system install tools lint typecheck unit $(TEST_TARGETS) ## Everything that can run on one machine (what CI runs)
 
 .PHONY: clean
 clean: ## Remove build output, reports and local run state

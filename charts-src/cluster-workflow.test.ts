@@ -25,7 +25,7 @@ import {
   RELEASES,
 } from './platform/addon-values.ts';
 import { SCORE_IGNORE, SCORE_REASON_PREFIX } from './lib/labels.ts';
-import { synthesized } from './test-support.ts';
+import { synthesized } from '../test/charts/synth.ts';
 
 const root = new URL('../', import.meta.url);
 const read = (path: string) => readFileSync(new URL(path, root), 'utf8');

@@ -2,7 +2,7 @@
 // evaluated like Envoy does (first matching prefix, then the rewrite), and the destination's
 // AuthorizationPolicy must admit the gateway for the rewritten path and method.
 import { describe, expect, it } from 'vitest';
-import { find, ofKind, PROFILE_NAMES, synthesized, type K8sObject } from './test-support.ts';
+import { find, ofKind, PROFILE_NAMES, synthesized, type K8sObject } from '../test/charts/synth.ts';
 
 interface HttpRoute {
   match?: { uri?: { prefix?: string }; headers?: unknown }[];

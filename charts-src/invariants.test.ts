@@ -14,9 +14,9 @@ import {
   checkTrafficRouting,
   template,
   totalRequests,
-} from './invariants.ts';
-import { find, ofKind, PROFILE_NAMES, synthesized, synthProfile } from './test-support.ts';
-import type { K8sObject } from './test-support.ts';
+} from '../test/charts/invariants.ts';
+import { find, ofKind, PROFILE_NAMES, synthesized, synthProfile } from '../test/charts/synth.ts';
+import type { K8sObject } from '../test/charts/synth.ts';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 

@@ -21,8 +21,8 @@ import { Secret } from 'kubernetes-models/v1/Secret';
 import { Service } from 'kubernetes-models/v1/Service';
 import { ServiceAccount } from 'kubernetes-models/v1/ServiceAccount';
 import { describe, expect, it } from 'vitest';
-import { PROFILE_NAMES, synthesized } from './test-support.ts';
-import type { K8sObject } from './test-support.ts';
+import { PROFILE_NAMES, synthesized } from '../test/charts/synth.ts';
+import type { K8sObject } from '../test/charts/synth.ts';
 
 interface Model {
   validate(): void;

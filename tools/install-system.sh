@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# System packages the tests need, from Debian's archive. Idempotent: installs only what is missing.
+# System packages the tests need, from Debian's archive. Idempotent: installs only what is missing,
+# and costs nothing when all is there, so `make test` runs it first (make system).
 set -euo pipefail
 
 need=()
@@ -10,10 +11,13 @@ command -v shellcheck >/dev/null || need+=(shellcheck)
 # DejaVu is the font the report's charts name, so screenshots look the same everywhere.
 [ -x /usr/bin/chromium ] || need+=(chromium)
 [ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || need+=(fonts-dejavu-core)
+# The Python tools' virtual environment (.venv) needs venv with ensurepip.
+python3 -c 'import ensurepip, venv' 2>/dev/null || need+=(python3-venv)
 
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" -ne 0 ]; then
-    echo "missing system packages: ${need[*]} (run as root or: sudo apt-get install ${need[*]})" >&2
+    echo "missing system packages: ${need[*]}" >&2
+    echo "make test installs them itself when run as root; otherwise run: sudo bash tools/install-system.sh" >&2
     exit 1
   fi
   echo "installing system packages: ${need[*]}"

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PETS } from '../../catalog/products.ts';
 import { badInputCases, ONE_MEGABYTE_JSON } from '../../test/support/bad-input.ts';
 import { json } from '../../test/support/store-services.ts';
-import { startStorefront, type Storefront } from './testing.ts';
+import { startStorefront, type Storefront } from '../../test/support/storefront.ts';
 
 let s: Storefront;
 beforeAll(async () => {

@@ -20,6 +20,9 @@ export interface StackOptions {
   /** Which services (default: every service that has a main.ts). */
   services?: ServiceName[];
   readyTimeoutMs?: number;
+  /** Script a service runs from (default services/<name>/main.ts) and the working directory. */
+  entry?: (name: ServiceName) => string;
+  cwd?: string;
 }
 
 /** Groups services so that each one comes after every service it calls (catalog call graph). */
@@ -102,8 +105,8 @@ export class Stack {
     if (this.pid(name)) throw new Error(`${name} is already running (pid ${this.pid(name)})`);
     return startDaemon({
       command: process.execPath,
-      args: [join(ROOT, 'services', name, 'main.ts')],
-      cwd: ROOT,
+      args: [this.opts.entry?.(name) ?? join(ROOT, 'services', name, 'main.ts')],
+      cwd: this.opts.cwd ?? ROOT,
       env: this.environment(name),
       pidFile: this.pidFile(name),
       logFile: this.logFile(name),

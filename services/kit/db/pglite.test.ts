@@ -75,7 +75,7 @@ describe('PGlite crash safety', () => {
     const dir = await copyPgliteTemplate();
     const child = spawn(
       process.execPath,
-      [path.join(import.meta.dirname, 'fixtures', 'commit-forever.ts'), dir],
+      [path.join(import.meta.dirname, '../../../test/fixtures/commit-forever.ts'), dir],
       {
         stdio: ['ignore', 'pipe', 'inherit'],
       },

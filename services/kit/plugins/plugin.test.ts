@@ -2,8 +2,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { Router } from 'express';
 import { PluginRegistry, PluginTimeoutError } from './plugin.ts';
 import type { AuditEvent, Plugin, PluginContext } from './plugin.ts';
-import { startTestServer } from './test-http.ts';
-import type { TestServer } from './test-http.ts';
+import { startTestServer } from '../../../test/support/test-http.ts';
+import type { TestServer } from '../../../test/support/test-http.ts';
 
 const ctx: PluginContext = {
   service: 'payment',

@@ -6,8 +6,8 @@ import {
 } from '../../../catalog/thresholds.ts';
 import { PluginRegistry } from './plugin.ts';
 import type { AuditEvent, PluginContext } from './plugin.ts';
-import { startTestServer } from './test-http.ts';
-import type { TestServer } from './test-http.ts';
+import { startTestServer } from '../../../test/support/test-http.ts';
+import type { TestServer } from '../../../test/support/test-http.ts';
 import {
   DEFAULT_WINDOW_SIZE,
   TransactionAnalyticsPlugin,

@@ -1,11 +1,11 @@
 // Test helper: all five services in-process on free ports (the three store services from
 // test/support, then ml-advisor and the storefront wired to them). ml-advisor can be stopped and
 // restarted on the same port, as an operator would.
-import { startService, type RunningService } from '../kit/index.ts';
-import advisorDef from '../ml-advisor/service.ts';
-import { QUIET, startStoreServices, type StoreServices } from '../../test/support/store-services.ts';
-import { testDatabaseEnv } from '../../test/support/test-database.ts';
-import petstoreDef from './service.ts';
+import { startService, type RunningService } from '../../services/kit/index.ts';
+import advisorDef from '../../services/ml-advisor/service.ts';
+import { QUIET, startStoreServices, type StoreServices } from './store-services.ts';
+import { testDatabaseEnv } from './test-database.ts';
+import petstoreDef from '../../services/petstore/service.ts';
 
 export interface Storefront {
   store: StoreServices;

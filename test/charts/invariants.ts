@@ -7,13 +7,13 @@ import {
   NAMESPACE,
   SERVICE_NAMES,
   SERVICES,
-} from '../catalog/services.ts';
-import type { ServiceName } from '../catalog/services.ts';
-import { ingressRoutesOf } from './config/ingress.ts';
-import type { Profile } from './config/profiles.ts';
-import { quantity } from './lib/hardening.ts';
-import type { K8sObject } from './test-support.ts';
-import { matches, ofKind } from './test-support.ts';
+} from '../../catalog/services.ts';
+import type { ServiceName } from '../../catalog/services.ts';
+import { ingressRoutesOf } from '../../charts-src/config/ingress.ts';
+import type { Profile } from '../../charts-src/config/profiles.ts';
+import { quantity } from '../../charts-src/lib/hardening.ts';
+import type { K8sObject } from './synth.ts';
+import { matches, ofKind } from './synth.ts';
 
 type Json = Record<string, unknown>;
 interface Container extends Json {

@@ -1,7 +1,7 @@
 // Test helpers: synthesize a profile in memory (no files) and look objects up by kind and name.
-import { PROFILES } from './config/profiles.ts';
-import type { Profile, ProfileName } from './config/profiles.ts';
-import { buildApps } from './main.ts';
+import { PROFILES } from '../../charts-src/config/profiles.ts';
+import type { Profile, ProfileName } from '../../charts-src/config/profiles.ts';
+import { buildApps } from '../../charts-src/main.ts';
 
 export interface K8sObject {
   apiVersion: string;

@@ -1,0 +1,19 @@
+##@ Python tools (pinned, in .venv)
+# One virtual environment for every Python tool the checks use (hadolint now; more later), created
+# from tools/python/requirements.txt and rebuilt from scratch (--clear) when that file's content
+# differs from the copy kept in the stamp (content, not mtime: a checkout or rebase does not rebuild).
+PYTHON_REQUIREMENTS := tools/python/requirements.txt
+
+TOOLS += $(VENV_STAMP)
+
+# Phony on purpose, like the Go tools: the recipe itself decides whether to rebuild.
+.PHONY: $(VENV_STAMP)
+$(VENV_STAMP):
+	@if [ -x $(VENV)/bin/python ] && cmp -s $(PYTHON_REQUIREMENTS) $@; then :; else \
+	  echo "creating $(VENV) with the pinned Python tools of $(PYTHON_REQUIREMENTS)"; \
+	  python3 -m venv --clear $(VENV) && \
+	  $(VENV)/bin/pip install --quiet --disable-pip-version-check --require-virtualenv -r $(PYTHON_REQUIREMENTS) && \
+	  cp $(PYTHON_REQUIREMENTS) $@; fi
+
+.PHONY: venv
+venv: $(VENV_STAMP) ## Create .venv with the pinned Python tools (tools/python/requirements.txt)

@@ -1,0 +1,123 @@
+// make image-check: builds the image the way the Dockerfile says, without a Docker daemon (see
+// build.ts), then runs it: every service starts from the compiled tree with the image's environment
+// (NODE_ENV=production) and only the production node_modules, must get ready, and answers one
+// business route; the order goes through inventory and payment, the storefront's recommendations
+// through the ML advisor. Exit code 1 names the step that failed.
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { SERVICE_NAMES, type ServiceName } from '../../catalog/index.ts';
+import { Stack } from '../../tools/stack/stack.ts';
+import { freePorts } from '../support/ports.ts';
+import { buildImage, type BuiltImage } from './build.ts';
+import { readDockerfile } from './dockerfile.ts';
+
+const ROOT = resolve(import.meta.dirname, '../..');
+const PRODUCT = 'SUP-LEASH-005';
+const CUSTOMER = 'image-check-1';
+
+function log(line: string): void {
+  console.log(`image-check: ${line}`);
+}
+
+/** Nothing outside the image may lend a module: no node_modules above it, no devDependency in it. */
+function assertProductionModulesOnly(image: BuiltImage): void {
+  for (let dir = dirname(image.root); dir !== dirname(dir); dir = dirname(dir)) {
+    if (existsSync(join(dir, 'node_modules')))
+      throw new Error(`${dir}/node_modules would leak into the image`);
+  }
+  const modules = readdirSync(join(image.workdir, 'node_modules'));
+  for (const dev of ['typescript', 'vitest', 'eslint']) {
+    if (modules.includes(dev)) throw new Error(`devDependency ${dev} is in the image's node_modules`);
+  }
+}
+
+/** The service name replaces the one in the image's CMD (`node build/services/<name>/main.js`). */
+function entryOf(image: BuiltImage): (name: ServiceName) => string {
+  const [program, script = ''] = image.cmd;
+  const match = /^(.*\/services\/)[^/]+(\/main\.js)$/.exec(script);
+  if (program !== 'node' || !match) throw new Error(`unexpected CMD ${JSON.stringify(image.cmd)}`);
+  return (name) => join(image.workdir, `${match[1]}${name}${match[2]}`);
+}
+
+async function request(stack: Stack, name: ServiceName, path: string, init: RequestInit = {}) {
+  const res = await fetch(`${stack.url(name)}${path}`, {
+    ...init,
+    headers: { 'content-type': 'application/json', 'x-correlation-id': 'TXN-IMAGE-CHECK' },
+    signal: AbortSignal.timeout(10_000),
+  });
+  const body = (await res.json()) as Record<string, unknown>;
+  return { status: res.status, body };
+}
+
+function expectStatus(name: string, got: { status: number; body: unknown }, want: number): void {
+  if (got.status !== want) {
+    throw new Error(`${name}: expected ${want}, got ${got.status} ${JSON.stringify(got.body)}`);
+  }
+  log(`${name} -> ${got.status}`);
+}
+
+/** One business route per service. */
+async function exercise(stack: Stack): Promise<void> {
+  const order = await request(stack, 'order', '/orders', {
+    method: 'POST',
+    body: JSON.stringify({ customer_id: CUSTOMER, items: [{ product_id: PRODUCT, quantity: 1 }] }),
+  });
+  expectStatus('order POST /orders', order, 201);
+  if (order.body.status !== 'confirmed')
+    throw new Error(`order not confirmed: ${JSON.stringify(order.body)}`);
+  const payments = await request(stack, 'payment', `/payments?order_id=${String(order.body.order_id)}`);
+  expectStatus('payment GET /payments', payments, 200);
+  if (!Array.isArray(payments.body.payments) || payments.body.payments.length === 0)
+    throw new Error(`payment has no payment for ${String(order.body.order_id)}`);
+  expectStatus('inventory GET /stock/:sku', await request(stack, 'inventory', `/stock/${PRODUCT}`), 200);
+  expectStatus(
+    'ml-advisor GET /recommend/user/:id',
+    await request(stack, 'ml-advisor', `/recommend/user/${CUSTOMER}`),
+    200,
+  );
+  const recs = await request(stack, 'petstore', `/recommendations?customer_id=${CUSTOMER}&max_results=3`);
+  expectStatus('petstore GET /recommendations', recs, 200);
+  if (recs.body.fallback_used !== false)
+    throw new Error(`petstore did not reach the ML advisor: ${JSON.stringify(recs.body)}`);
+}
+
+async function run(image: BuiltImage, runDir: string): Promise<void> {
+  const services = SERVICE_NAMES.filter((n) => existsSync(entryOf(image)(n)));
+  if (services.length !== SERVICE_NAMES.length) {
+    throw new Error(`compiled services: ${services.join(', ')}; expected ${SERVICE_NAMES.join(', ')}`);
+  }
+  const ports = await freePorts(services.length);
+  const stack = new Stack({
+    runDir,
+    services,
+    ports: Object.fromEntries(services.map((n, i) => [n, ports[i]])),
+    entry: entryOf(image),
+    cwd: image.workdir,
+    // The image's environment; only the listen address and the dev-stack switches are changed.
+    env: { ...image.env, HOST: '127.0.0.1', FAULT_HEADERS_ENABLED: 'false', ADMIN_ENABLED: 'false' },
+  });
+  try {
+    await stack.up();
+    log(`${services.length} services ready (NODE_ENV=${image.env.NODE_ENV ?? 'unset'})`);
+    await exercise(stack);
+  } finally {
+    await stack.down();
+  }
+}
+
+const started = Date.now();
+const work = mkdtempSync(join(tmpdir(), 'mmf-image-check-'));
+try {
+  const image = buildImage(ROOT, readDockerfile(ROOT), join(work, 'image'), log);
+  log(`built in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  assertProductionModulesOnly(image);
+  await run(image, join(work, 'run'));
+  log(`passed in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+} catch (err) {
+  console.error(`image-check FAILED: ${err instanceof Error ? err.message : String(err)}`);
+  process.exitCode = 1;
+} finally {
+  if (!process.env.IMAGE_CHECK_KEEP) rmSync(work, { recursive: true, force: true });
+  else log(`kept ${work}`);
+}
