@@ -129,22 +129,32 @@ describe('make deploy CLUSTER=local', () => {
     expect(bumped).toEqual([]);
   });
 
-  test('the HPA controller reconciles every autoscaler (status conditions)', async () => {
-    const names = objects.filter((o) => o.kind === 'HorizontalPodAutoscaler').map((o) => o.metadata.name);
-    await expect
-      .poll(
-        async () => {
-          const list = JSON.parse(await kubectlOk(['get', 'hpa', '-n', NAMESPACE, '-o', 'json'])) as {
-            items: (Obj & { status: { conditions?: { type: string }[] } })[];
-          };
-          return list.items
-            .filter((h) => (h.status.conditions ?? []).some((c) => c.type === 'AbleToScale'))
-            .map((h) => h.metadata.name)
-            .sort();
-        },
-        { timeout: 60_000, interval: 1000 },
-      )
-      .toEqual([...names].sort());
+  test('the HPA controller reconciles every autoscaler and finds its target (status conditions)', async () => {
+    // AbleToScale=True proves the controller read the target's scale (a wrong scaleTargetRef gives
+    // FailedGetScale). ScalingActive stays False: nothing serves the metrics APIs here (docs/cluster.md).
+    type Hpa = Obj & { status: { conditions?: { type: string; status: string; reason: string }[] } };
+    // The controller reports the first metric it could not read: Resource (CPU) or Pods (request rate).
+    const hpas = objects.filter((o) => o.kind === 'HorizontalPodAutoscaler');
+    const firstMetric = (o: Obj): string => (o.spec?.metrics as { type: string }[])[0]?.type ?? '?';
+    const conditions = async (): Promise<string[]> => {
+      const list = JSON.parse(await kubectlOk(['get', 'hpa', '-n', NAMESPACE, '-o', 'json'])) as {
+        items: Hpa[];
+      };
+      return list.items
+        .flatMap((h) =>
+          (h.status.conditions ?? [])
+            .filter((c) => c.type === 'AbleToScale' || c.type === 'ScalingActive')
+            .map((c) => `${h.metadata.name} ${c.type}=${c.status} ${c.reason}`),
+        )
+        .sort();
+    };
+    const expected = hpas
+      .flatMap((o) => [
+        `${o.metadata.name} AbleToScale=True SucceededGetScale`,
+        `${o.metadata.name} ScalingActive=False FailedGet${firstMetric(o)}Metric`,
+      ])
+      .sort();
+    await expect.poll(conditions, { timeout: 90_000, interval: 1000 }).toEqual(expected);
   });
 });
 
