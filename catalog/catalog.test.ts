@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { callersOf, METRICS, SERVICE_NAMES, SERVICES } from './index.ts';
+import { callersOf, METRICS, ML_MAX_PROCESSING_P95_MS, SERVICE_NAMES, SERVICES } from './index.ts';
 
 describe('service catalog', () => {
   it('gives every service a distinct local port', () => {
@@ -43,6 +43,26 @@ describe('service catalog', () => {
       for (const label of m.labels) {
         expect(['job', 'instance', 'namespace', 'pod', 'service', 'app', 'version']).not.toContain(label);
       }
+    }
+  });
+});
+
+describe('objectives', () => {
+  it('puts a histogram bucket bound exactly on every latency objective', () => {
+    const bounds = (key: 'httpServerDuration' | 'recommendationDuration') => METRICS[key].buckets ?? [];
+    for (const name of SERVICE_NAMES) {
+      expect(bounds('httpServerDuration'), name).toContain(SERVICES[name].slo.p95Ms / 1000);
+    }
+    expect(bounds('recommendationDuration')).toContain(ML_MAX_PROCESSING_P95_MS / 1000);
+  });
+
+  it('keeps objectives meaningful: availability and latency targets are shares below 100 %', () => {
+    for (const name of SERVICE_NAMES) {
+      const { availabilityPercent, latencyPercent } = SERVICES[name].slo;
+      expect(availabilityPercent).toBeGreaterThan(90);
+      expect(availabilityPercent).toBeLessThan(100);
+      expect(latencyPercent).toBeGreaterThan(50);
+      expect(latencyPercent).toBeLessThan(100);
     }
   });
 });

@@ -4,3 +4,4 @@ export * from './thresholds.ts';
 export * from './products.ts';
 export * from './journey.ts';
 export * from './cluster.ts';
+export * from './slo.ts';

@@ -35,3 +35,12 @@ export const CANARY_TAIL_QUANTILE = 0.9;
 
 /** Payment: orders above this amount go through the slow fraud check. */
 export const FRAUD_CHECK_THRESHOLD_DOLLARS = 1000;
+
+/** Alert MLAdvisorHighProcessingTime: p95 time to produce a recommendation (petstore document). */
+export const ML_MAX_PROCESSING_P95_MS = 2000;
+/** Alert HighMemory: working set above this share of the container's memory limit. */
+export const MEMORY_LIMIT_ALERT_PERCENT = 90;
+/** Alert PodCrashLooping: this many restarts of one container within CRASH_LOOP_WINDOW (one restart,
+ * e.g. a single OOM kill, is not a loop). */
+export const CRASH_LOOP_RESTARTS = 2;
+export const CRASH_LOOP_WINDOW = '15m';

@@ -1,9 +1,11 @@
 // Synthesizes both profiles: dist/<profile>/*.k8s.yaml (applied by `make deploy`),
-// dist/<profile>/load/k6-<scenario>.k8s.yaml (one Job each, applied by `make load`), and
-// dist/platform/<addon>-values.yaml (Helm values for `make kind-up`).
+// dist/<profile>/load/k6-<scenario>.k8s.yaml (one Job each, applied by `make load`),
+// dist/platform/<addon>-values.yaml (Helm values for `make kind-up`) and dist/rules/*.yaml (the alert
+// and recording rules as plain rule files, for promtool and Prometheus outside Kubernetes).
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { App, Yaml } from 'cdk8s';
+import { writeRuleFiles } from '../alerts/rules.ts';
 import { LoadChart } from './charts/load-chart.ts';
 import { NamespaceChart, PetstoreChart } from './charts/petstore-chart.ts';
 import { loadScenarios } from './config/load.ts';
@@ -33,6 +35,7 @@ export function synthAll(distDir: string): void {
   for (const [name, values] of Object.entries(ADDON_VALUES)) {
     writeFileSync(join(platformDir, `${name}-values.yaml`), Yaml.stringify(values()));
   }
+  writeRuleFiles(join(distDir, 'rules'));
 }
 
 if (import.meta.main) synthAll(process.argv[2] ?? 'dist');

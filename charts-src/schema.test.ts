@@ -7,6 +7,7 @@ import { Gateway } from '@kubernetes-models/istio/networking.istio.io/v1/Gateway
 import { VirtualService } from '@kubernetes-models/istio/networking.istio.io/v1/VirtualService';
 import { AuthorizationPolicy } from '@kubernetes-models/istio/security.istio.io/v1/AuthorizationPolicy';
 import { PeerAuthentication } from '@kubernetes-models/istio/security.istio.io/v1/PeerAuthentication';
+import { PrometheusRule } from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/PrometheusRule';
 import { ServiceMonitor } from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/ServiceMonitor';
 import { Deployment } from 'kubernetes-models/apps/v1/Deployment';
 import { StatefulSet } from 'kubernetes-models/apps/v1/StatefulSet';
@@ -44,6 +45,7 @@ const MODELS: ModelClass[] = [
   NetworkPolicy,
   VerticalPodAutoscaler,
   ServiceMonitor,
+  PrometheusRule,
   DestinationRule,
   VirtualService,
   Gateway,

@@ -12,8 +12,11 @@ PROMETHEUS_LDFLAGS := -s -w -X github.com/prometheus/common/version.Version=$(PR
   -X github.com/prometheus/common/version.Branch=$(PROMETHEUS_MODULE_VERSION)
 # Local Prometheus of `make observe` (127.0.0.1:$(OBSERVE_PORT)).
 OBSERVE_PORT ?= 9090
+RULES_DIR := dist/rules
+ALERTS_TEST_DIR := build/alerts-test
 
 TOOLS += $(PROMETHEUS) $(PROMTOOL)
+TEST_TARGETS += alerts-test
 
 # Phony on purpose: the recipe checks the version each binary reports and rebuilds both if either
 # differs. Cold: about 4 minutes on 2 idle cores (module download ~1 min + compile); docs/observability.md.
@@ -30,3 +33,15 @@ $(PROMETHEUS):
 .PHONY: observe
 observe: install $(PROMETHEUS) ## Prometheus scraping the running local stack (make up) with the alert rules; prints its URL
 	node tools/observe/cli.ts --port $(OBSERVE_PORT)
+
+.PHONY: rules
+rules: install ## Write the alert and recording rules to dist/rules/*.yaml (make synth does too)
+	node alerts/rules.ts $(RULES_DIR)
+
+# promtool unit tests generated from test/alerts/*-cases.ts, one file per group, run in parallel.
+.PHONY: alerts-test
+alerts-test: rules $(PROMTOOL) ## promtool check + unit tests of every alert (fires when it should, silent otherwise)
+	$(PROMTOOL) check rules $(RULES_DIR)/*.yaml
+	node test/alerts/write-promtool-tests.ts $(RULES_DIR) $(ALERTS_TEST_DIR) >/dev/null
+	@ls $(ALERTS_TEST_DIR)/*.test.yaml | xargs -P $$(nproc) -I{} sh -c \
+	  'out=$$($(PROMTOOL) test rules {} 2>&1) && echo "promtool test rules {}: SUCCESS" || { echo "promtool test rules {}: FAILED"; echo "$$out"; exit 1; }'
