@@ -35,28 +35,24 @@ function readObjects(file: string): KubeObject[] {
     .filter((o): o is KubeObject => o !== null);
 }
 
-/** Live VirtualServices (none when the Istio CRDs are not installed). */
+/**
+ * Live VirtualServices (none when the Istio CRDs are not installed). Any other failure stops the
+ * deploy: applying without knowing who owns the routing could reset the promoter's weights.
+ */
 async function liveVirtualServices(): Promise<KubeObject[]> {
+  const args = ['--context', context, 'get', 'virtualservices.networking.istio.io', '--all-namespaces'];
   try {
-    const { stdout } = await run(
-      'kubectl',
-      [
-        '--context',
-        context,
-        'get',
-        'virtualservices.networking.istio.io',
-        '--all-namespaces',
-        '--show-managed-fields',
-        '-o',
-        'json',
-      ],
-      {
-        maxBuffer: 64 * 1024 * 1024,
-      },
-    );
+    const { stdout } = await run('kubectl', [...args, '--show-managed-fields', '-o', 'json'], {
+      maxBuffer: 64 * 1024 * 1024,
+    });
     return (JSON.parse(stdout) as { items: KubeObject[] }).items;
-  } catch {
-    return [];
+  } catch (err) {
+    const stderr = String((err as { stderr?: string }).stderr ?? '');
+    if (stderr.includes("doesn't have a resource type")) return [];
+    throw new Error(
+      `kubectl ${args.join(' ')} failed, so the VirtualServices' routing owner is unknown: ${stderr || String(err)}`,
+      { cause: err },
+    );
   }
 }
 
@@ -71,7 +67,12 @@ function kubectl(args: string[], input: string): Promise<number> {
   });
 }
 
-const live = values['reset-routes'] ? [] : await liveVirtualServices();
+const live = values['reset-routes']
+  ? []
+  : await liveVirtualServices().catch((err: Error) => {
+      console.error(err.message);
+      process.exit(1);
+    });
 const flags = [`--server-side`, `--field-manager=${FIELD_MANAGERS.deploy}`, '--force-conflicts'];
 let status = 0;
 for (const file of positionals) {
