@@ -143,6 +143,8 @@ describe('make -n: cluster targets', () => {
   it('deploy CLUSTER=local: the same apply and rollout wait on the local control plane, no images', () => {
     expect(dryRun('deploy', 'CLUSTER=local')).toEqual([
       'node charts-src/main.ts dist',
+      expect.stringMatching(/^node tools\/control-plane\/cli.ts status >\/dev\/null \|\|/),
+      expect.stringContaining('the local control plane is not running: make control-plane first'),
       'tools/cluster/require.sh kubectl',
       'node tools/cluster/apply.ts --context mmf-local  dist/kind/00-namespace.k8s.yaml dist/kind/10-petstore.k8s.yaml',
       'tools/cluster/wait-rollout.sh mmf-local petstore 300',

@@ -10,10 +10,10 @@ CLUSTER ?= kind
 ifeq ($(CLUSTER),local)
 KUBE_CONTEXT := mmf-local
 export KUBECONFIG = $(abspath $(CONTROL_PLANE_DIR))/kubeconfig
-DEPLOY_IMAGES :=
+DEPLOY_NEEDS := control-plane-running
 else ifeq ($(CLUSTER),kind)
 KUBE_CONTEXT := kind-$(KIND_CLUSTER)
-DEPLOY_IMAGES := images
+DEPLOY_NEEDS := images
 else
 $(error CLUSTER must be kind or local, not '$(CLUSTER)')
 endif
@@ -59,7 +59,7 @@ APPLY = node tools/cluster/apply.ts --context $(KUBE_CONTEXT) $(if $(RESET_ROUTE
 DEPLOY_FILES = dist/$(PROFILE)/00-namespace.k8s.yaml dist/$(PROFILE)/10-petstore.k8s.yaml
 
 .PHONY: deploy deploy-dry-run deploy-diff
-deploy: install synth $(DEPLOY_IMAGES) ## Apply PROFILE (server-side) to CLUSTER (kind|local) and wait until every workload has rolled out
+deploy: install synth $(DEPLOY_NEEDS) ## Apply PROFILE (server-side) to CLUSTER (kind|local) and wait until every workload has rolled out
 	tools/cluster/require.sh kubectl
 	$(APPLY) $(DEPLOY_FILES)
 	tools/cluster/wait-rollout.sh $(KUBE_CONTEXT) $(NAMESPACE_PETSTORE) 300

@@ -8,7 +8,7 @@ export CONTROL_PLANE_PORT ?= 16443
 
 TOOLS += control-plane-tools
 
-.PHONY: control-plane-tools control-plane control-plane-down control-plane-status
+.PHONY: control-plane-tools control-plane control-plane-down control-plane-status control-plane-running
 control-plane-tools: ## Build the control plane's binaries into ./bin (once per version; cold: see docs/cluster.md)
 	tools/cluster/build-control-plane.sh
 
@@ -20,6 +20,11 @@ control-plane-down: ## Stop exactly the processes `make control-plane` started
 
 control-plane-status: ## Show each control-plane process and its health
 	node tools/control-plane/cli.ts status
+
+# What `make deploy CLUSTER=local` needs first, with the way out when it is missing.
+control-plane-running:
+	@node tools/control-plane/cli.ts status >/dev/null || { node tools/control-plane/cli.ts status; \
+	  echo "the local control plane is not running: make control-plane first" >&2; exit 1; }
 
 # Every *.cluster.test.ts against one control plane, started for the run and stopped after it (one
 # already started with `make control-plane` is reused and left running). Warm: see docs/cluster.md.
