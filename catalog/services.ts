@@ -163,10 +163,6 @@ export const SERVICES: Readonly<Record<ServiceName, ServiceSpec>> = {
   },
 };
 
-export function serviceSpec(name: ServiceName): ServiceSpec {
-  return SERVICES[name];
-}
-
 /** Services that call `name`: the inbound edges of the call graph. */
 export function callersOf(name: ServiceName): ServiceName[] {
   return SERVICE_NAMES.filter((caller) => SERVICES[caller].calls.some((call) => call.to === name));

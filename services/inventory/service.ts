@@ -2,7 +2,7 @@
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { conflict, defineService, notFound, withSpan } from '../kit/index.ts';
-import { idParams, releaseBody, reserveBody, skuParams, stockQuery } from './schemas.ts';
+import { operations } from './contract.ts';
 import { StockStore, type Reservation, type StockRow } from './stock-store.ts';
 import { toDollars } from '../kit/money.ts';
 
@@ -98,11 +98,7 @@ export default defineService({
     }
 
     api.route({
-      method: 'get',
-      path: '/stock',
-      summary: 'Stock levels and prices of every product (filter by kind or a comma-separated sku list)',
-      query: stockQuery,
-      responses: { 200: 'stock list', 400: 'invalid filter' },
+      ...operations.listStock,
       async handler({ query }) {
         const rows = await store.list({ kind: query.kind, skus: query.sku });
         return { body: { products: rows.map(stockView) } };
@@ -110,28 +106,14 @@ export default defineService({
     });
 
     api.route({
-      method: 'get',
-      path: '/stock/:sku',
-      summary: 'Stock level and price of one product',
-      params: skuParams,
-      responses: { 200: 'stock of the product', 404: 'unknown product' },
+      ...operations.getStock,
       async handler({ params }) {
         return { body: stockView(await store.get(params.sku)) };
       },
     });
 
     api.route({
-      method: 'post',
-      path: '/reservations',
-      summary: 'Reserve all items or none; replaying a reservation_id returns the same reservation',
-      body: reserveBody,
-      business: true,
-      responses: {
-        201: 'reservation held',
-        200: 'replay of an existing reservation',
-        409: 'insufficient stock, or the reservation id was released',
-        422: 'unknown product',
-      },
+      ...operations.reserve,
       async handler({ body }) {
         const id = body.reservation_id ?? `RSV-${crypto.randomUUID().slice(0, 12)}`;
         const started = performance.now();
@@ -157,11 +139,7 @@ export default defineService({
     });
 
     api.route({
-      method: 'get',
-      path: '/reservations/:id',
-      summary: 'Look up a reservation',
-      params: idParams,
-      responses: { 200: 'the reservation', 404: 'unknown reservation' },
+      ...operations.getReservation,
       async handler({ params }) {
         const r = await store.reservation(params.id);
         if (!r) throw notFound(`unknown reservation ${params.id}`);
@@ -170,12 +148,7 @@ export default defineService({
     });
 
     api.route({
-      method: 'post',
-      path: '/reservations/:id/commit',
-      summary: 'Turn held units into sold units (idempotent)',
-      params: idParams,
-      business: true,
-      responses: { 200: 'committed', 404: 'unknown reservation', 409: 'released or expired' },
+      ...operations.commitReservation,
       async handler({ params }) {
         const started = performance.now();
         const { result, changed } = await operation('commit', { reservation_id: params.id }, () =>
@@ -206,13 +179,7 @@ export default defineService({
     });
 
     api.route({
-      method: 'post',
-      path: '/reservations/:id/release',
-      summary: 'Put held units back on sale (idempotent; an unknown id is tombstoned)',
-      params: idParams,
-      body: releaseBody,
-      business: true,
-      responses: { 200: 'released', 409: 'already committed' },
+      ...operations.releaseReservation,
       async handler({ params, body }) {
         const started = performance.now();
         const { result, changed } = await operation('release', { reservation_id: params.id }, () =>

@@ -2,10 +2,9 @@
 // rejected) and generate /openapi.json, so the documentation cannot drift from the behaviour.
 import { Router, type Request, type RequestHandler, type Response } from 'express';
 import { context, trace } from '@opentelemetry/api';
-import { z } from 'zod';
+import type { z } from 'zod';
+import { openapiDocument, type OpenApiInfo, type Operation } from './contract.ts';
 import { HttpError } from './errors.ts';
-
-type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
 
 export interface Reply {
   status?: number;
@@ -22,19 +21,7 @@ export interface RouteInput<B, Q, P, H> {
   res: Response;
 }
 
-export interface RouteDef<B, Q, P, H> {
-  method: Method;
-  /** Express path, e.g. /orders/:id */
-  path: string;
-  summary: string;
-  body?: z.ZodType<B>;
-  query?: z.ZodType<Q>;
-  params?: z.ZodType<P>;
-  headers?: z.ZodType<H>;
-  /** Status code -> description, for the OpenAPI document. */
-  responses: Record<number, string>;
-  /** Business routes answer 503 when the service is marked unavailable by a fault. */
-  business?: boolean;
+export interface RouteDef<B, Q, P, H> extends Operation<B, Q, P, H> {
   handler(input: RouteInput<B, Q, P, H>): Promise<Reply> | Reply;
 }
 
@@ -101,51 +88,7 @@ export class Api {
     this.router[def.method](def.path, ...chain);
   }
 
-  openapi(info: { title: string; version: string; description: string }): object {
-    const paths: Record<string, Record<string, unknown>> = {};
-    for (const r of this.routes) {
-      const oaPath = r.path.replace(/:([A-Za-z0-9_]+)/g, '{$1}');
-      const parameters: object[] = [];
-      for (const [location, schema] of [
-        ['path', r.params],
-        ['query', r.query],
-        ['header', r.headers],
-      ] as const) {
-        if (!schema) continue;
-        const json = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as {
-          properties?: Record<string, object>;
-          required?: string[];
-        };
-        for (const [name, prop] of Object.entries(json.properties ?? {})) {
-          parameters.push({
-            name,
-            in: location,
-            required: json.required?.includes(name) ?? false,
-            schema: prop,
-          });
-        }
-      }
-      paths[oaPath] ??= {};
-      paths[oaPath][r.method] = {
-        summary: r.summary,
-        parameters,
-        ...(r.body
-          ? {
-              requestBody: {
-                required: true,
-                content: {
-                  'application/json': {
-                    schema: z.toJSONSchema(r.body, { io: 'input', unrepresentable: 'any' }),
-                  },
-                },
-              },
-            }
-          : {}),
-        responses: Object.fromEntries(
-          Object.entries(r.responses).map(([status, description]) => [status, { description }]),
-        ),
-      };
-    }
-    return { openapi: '3.1.0', info, paths };
+  openapi(info: OpenApiInfo): object {
+    return openapiDocument(info, this.routes);
   }
 }

@@ -23,8 +23,6 @@ export const conflict = (code: string, message: string, details?: Record<string,
   new HttpError(409, code, message, details);
 export const unprocessable = (code: string, message: string, details?: Record<string, unknown>): HttpError =>
   new HttpError(422, code, message, details);
-export const unavailable = (code: string, message: string, details?: Record<string, unknown>): HttpError =>
-  new HttpError(503, code, message, details);
 
 export function errorBody(code: string, message: string, extra?: Record<string, unknown>): object {
   return { error: code, message, correlation_id: currentContext()?.correlationId ?? null, ...extra };

@@ -1,14 +1,7 @@
 // The service kit: everything the five services share. Import from here, except main.ts files, which
 // go through bootstrap.ts so telemetry starts before express loads.
-export {
-  defineService,
-  startService,
-  type Kit,
-  type Hooks,
-  type RunningService,
-  type Config,
-} from './service.ts';
-export { HttpError, badRequest, notFound, conflict, unprocessable, unavailable } from './errors.ts';
+export { defineService, startService, type RunningService } from './service.ts';
+export { HttpError, notFound, conflict, unprocessable } from './errors.ts';
 export { withSpan } from './spans.ts';
 export { Faults } from './faults.ts';
 export type { ServiceClient } from './client.ts';

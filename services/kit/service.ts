@@ -23,7 +23,6 @@ import { Metrics } from './metrics.ts';
 import { PluginRegistry, type Plugin } from './plugins/plugin.ts';
 import { TransactionAnalyticsPlugin } from './plugins/transaction-analytics.ts';
 
-export const VERSION_HEADER = 'x-service-version';
 const PROBE_PATHS = new Set(['/healthz', '/readyz', '/metrics']);
 export const BODY_LIMIT = '100kb';
 

@@ -8,13 +8,12 @@ import {
   createAdvisor,
   createWeightedModel,
   derivePreferences,
-  recommendationRequestSchema,
   rulesModel,
   SEED_WEIGHTS,
   weightedModel,
 } from './model/index.ts';
 import type { AdvisorResponse, ModelFaults, PastOrder, Variant } from './model/index.ts';
-import { userParams, userQuery, weightsVar } from './schemas.ts';
+import { operations, weightsVar } from './contract.ts';
 
 export const AUDIT_EVENTS = ['model_evaluated', 'recommendation_served'] as const;
 
@@ -89,16 +88,7 @@ export default defineService({
     }
 
     api.route({
-      method: 'post',
-      path: '/recommendations',
-      summary:
-        'Recommend pets for stated preferences; the variant is sticky per user_id (anonymous: per request)',
-      body: recommendationRequestSchema,
-      business: true,
-      responses: {
-        200: 'recommendations (fallback_used says whether the rules fallback answered)',
-        400: 'invalid preferences',
-      },
+      ...operations.recommend,
       async handler({ body }) {
         const { user_id: userId, ...preferences } = body;
         const subject = userId ?? currentContext()?.correlationId ?? 'anonymous';
@@ -110,14 +100,7 @@ export default defineService({
     });
 
     api.route({
-      method: 'get',
-      path: '/recommend/user/:id',
-      summary:
-        "Recommend pets for a user from their customer profile and purchases (the storefront passes the product ids of the user's confirmed orders)",
-      params: userParams,
-      query: userQuery,
-      business: true,
-      responses: { 200: 'recommendations for the user', 400: 'invalid user id or query' },
+      ...operations.recommendForUser,
       async handler({ params, query }) {
         const orders: PastOrder[] = query.purchased?.length
           ? [
@@ -145,11 +128,7 @@ export default defineService({
     });
 
     api.route({
-      method: 'get',
-      path: '/analytics/model-performance',
-      summary:
-        'Served requests, latency p50/p95, average confidence, fallback rate, per-variant results and the offline accuracy on the evaluation set',
-      responses: { 200: 'model performance' },
+      ...operations.modelPerformance,
       handler() {
         const perf = advisor.performance();
         return {

@@ -6,7 +6,7 @@ import { currentContext } from '../kit/context.ts';
 import { defineService, notFound } from '../kit/index.ts';
 import { OrderStore, type OrderRow } from './order-store.ts';
 import { OrderSaga, type OrderAuditEvent } from './saga.ts';
-import { createOrderBody, listQuery, orderParams } from './schemas.ts';
+import { operations } from './contract.ts';
 import { toCents, toDollars } from '../kit/money.ts';
 
 export const AUDIT_EVENTS: readonly OrderAuditEvent[] = [
@@ -79,19 +79,7 @@ export default defineService({
     every(config.SAGA_RECOVERY_INTERVAL_MS, 'saga-recovery', recover);
 
     api.route({
-      method: 'post',
-      path: '/orders',
-      summary: 'Place an order: reserve stock, charge the customer, commit the stock (or compensate)',
-      body: createOrderBody,
-      business: true,
-      responses: {
-        201: 'order confirmed',
-        400: 'invalid request',
-        402: 'payment declined, failed or rejected by the fraud check (order failed, stock released)',
-        409: 'insufficient stock or reservation expired (order failed)',
-        422: 'unknown product (order failed)',
-        503: 'a dependency is unavailable (order failed, or compensating until it is back)',
-      },
+      ...operations.createOrder,
       async handler({ body }) {
         const started = performance.now();
         const id = `ORD-${randomUUID().replace(/-/g, '').slice(0, 12).toUpperCase()}`;
@@ -116,11 +104,7 @@ export default defineService({
     });
 
     api.route({
-      method: 'get',
-      path: '/orders/:id',
-      summary: 'Look up an order and the state of its saga',
-      params: orderParams,
-      responses: { 200: 'the order', 404: 'unknown order' },
+      ...operations.getOrder,
       async handler({ params }) {
         const o = await store.get(params.id);
         if (!o) throw notFound(`unknown order ${params.id}`);
@@ -129,11 +113,7 @@ export default defineService({
     });
 
     api.route({
-      method: 'get',
-      path: '/orders',
-      summary: "A customer's orders, newest first",
-      query: listQuery,
-      responses: { 200: 'orders', 400: 'missing or invalid customer_id' },
+      ...operations.listOrders,
       async handler({ query }) {
         const rows = await store.byCustomer(query.customer_id, query.limit);
         return { body: { customer_id: query.customer_id, orders: rows.map((o) => orderView(o)) } };

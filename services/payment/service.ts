@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { conflict, defineService, HttpError, notFound } from '../kit/index.ts';
 import { PaymentStore, requestHash, type PaymentRow } from './payment-store.ts';
-import { chargeBody, idempotencyHeaders, listQuery, paymentParams, refundBody, voidBody } from './schemas.ts';
+import { operations } from './contract.ts';
 import { PaymentSimulation } from './simulation.ts';
 import { toCents, toDollars } from '../kit/money.ts';
 
@@ -101,18 +101,7 @@ export default defineService({
     every(Math.max(1000, Math.floor(config.PAYMENT_STALE_MS / 2)), 'fail-stale-payments', recoverStale);
 
     api.route({
-      method: 'post',
-      path: '/payments',
-      summary: 'Charge a customer once per Idempotency-Key: fraud check, then the bank',
-      headers: idempotencyHeaders,
-      body: chargeBody,
-      business: true,
-      responses: {
-        201: 'payment succeeded (or a replay of it)',
-        402: 'declined, failed at the bank, or rejected by the fraud check',
-        409: 'in progress, or voided, under this key',
-        422: 'the key was used before with a different request',
-      },
+      ...operations.charge,
       async handler({ headers, body }) {
         const key = headers['idempotency-key'];
         const amountCents = toCents(body.amount);
@@ -208,11 +197,7 @@ export default defineService({
     });
 
     api.route({
-      method: 'get',
-      path: '/payments',
-      summary: 'Payments of an order (every attempt, with its status)',
-      query: listQuery,
-      responses: { 200: 'payments', 400: 'missing order_id' },
+      ...operations.listPayments,
       async handler({ query }) {
         return {
           body: { order_id: query.order_id, payments: (await store.byOrder(query.order_id)).map(view) },
@@ -221,11 +206,7 @@ export default defineService({
     });
 
     api.route({
-      method: 'get',
-      path: '/payments/:id',
-      summary: 'Look up a payment',
-      params: paymentParams,
-      responses: { 200: 'the payment', 404: 'unknown payment' },
+      ...operations.getPayment,
       async handler({ params }) {
         const row = await store.byId(params.id);
         if (!row) throw notFound(`unknown payment ${params.id}`);
@@ -234,13 +215,7 @@ export default defineService({
     });
 
     api.route({
-      method: 'post',
-      path: '/payments/:id/refund',
-      summary: 'Refund a succeeded payment (idempotent)',
-      params: paymentParams,
-      body: refundBody,
-      business: true,
-      responses: { 200: 'refunded', 404: 'unknown payment', 409: 'not refundable in its state' },
+      ...operations.refund,
       async handler({ params, body }) {
         const { row, changed } = await store.refund(params.id, body.reason);
         if (!row) throw notFound(`unknown payment ${params.id}`);
@@ -263,12 +238,7 @@ export default defineService({
     });
 
     api.route({
-      method: 'post',
-      path: '/payments/void',
-      summary: 'Void whatever was charged under an Idempotency-Key (saga compensation; idempotent)',
-      body: voidBody,
-      business: true,
-      responses: { 200: 'voided, refunded, or nothing to do' },
+      ...operations.voidPayment,
       async handler({ body }) {
         const { row, action } = await store.voidByKey(body.idempotency_key, body.reason);
         if (action !== 'none') {

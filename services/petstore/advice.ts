@@ -3,8 +3,8 @@
 // answer with the v1 rules computed here from the same model code, marked as a fallback.
 import type { ServiceClient } from '../kit/index.ts';
 import { HttpError } from '../kit/index.ts';
-import { derivePreferences, rulesModel } from '../ml-advisor/model/index.ts';
-import type { PastOrder, Preferences } from '../ml-advisor/model/index.ts';
+import { derivePreferences, rulesModel } from '../ml-advisor/contract.ts';
+import type { PastOrder, Preferences } from '../ml-advisor/contract.ts';
 
 export type StorefrontFallbackReason =
   'advisor_unavailable' | 'advisor_timeout' | 'circuit_open' | 'advisor_error';

@@ -3,7 +3,7 @@
 // Stored in the storefront's database, so every replica sees them and they survive restarts.
 import { PETS } from '../../catalog/products.ts';
 import { conflict, unprocessable, type Database } from '../kit/index.ts';
-import type { DeliveryBody } from './schemas.ts';
+import type { DeliveryBody } from './contract.ts';
 
 export const PET_LEAD_DAYS = 2;
 export const SUPPLY_LEAD_DAYS = 1;

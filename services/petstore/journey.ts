@@ -10,7 +10,7 @@ import type { Metrics } from '../kit/metrics.ts';
 
 import type { JourneyStep } from '../../catalog/journey.ts';
 
-export { JOURNEY_STEPS, type JourneyStep } from '../../catalog/journey.ts';
+export { type JourneyStep } from '../../catalog/journey.ts';
 
 /** degraded: the customer was served, but with a fallback (rules instead of the model, stock unknown). */
 export type StepOutcome = 'success' | 'degraded' | 'failure';

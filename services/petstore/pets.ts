@@ -3,8 +3,8 @@
 // more space, an owner every pet that needs no more experience.
 import { PETS } from '../../catalog/products.ts';
 import type { Pet } from '../../catalog/products.ts';
-import { EXPERIENCES, LIVING_SITUATIONS } from '../ml-advisor/model/preferences.ts';
-import type { PetsQuery } from './schemas.ts';
+import { EXPERIENCES, LIVING_SITUATIONS } from '../../catalog/products.ts';
+import type { PetsQuery } from './contract.ts';
 
 export function petView(p: Pet) {
   return {
@@ -31,7 +31,6 @@ const SORTS = {
   price_desc: (a: Pet, b: Pet) => b.price - a.price,
   name: (a: Pet, b: Pet) => a.name.localeCompare(b.name),
 } as const;
-export const SORT_NAMES = Object.keys(SORTS) as (keyof typeof SORTS)[];
 
 export function browse(q: PetsQuery) {
   const matches = PETS.filter(

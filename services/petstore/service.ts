@@ -6,23 +6,13 @@ import { z } from 'zod';
 import { currentContext } from '../kit/context.ts';
 import { defineService, HttpError, notFound } from '../kit/index.ts';
 import type { ServiceClient } from '../kit/index.ts';
-import { CUSTOMER_PROFILES } from '../ml-advisor/model/index.ts';
-import type { PastOrder } from '../ml-advisor/model/index.ts';
+import { CUSTOMER_PROFILES } from '../ml-advisor/contract.ts';
+import type { PastOrder } from '../ml-advisor/contract.ts';
 import { Advisor, withinBudget, type Advice } from './advice.ts';
 import { DeliverySchedule, deliveryStatus, deliveryWindow, type OrderForDelivery } from './deliveries.ts';
 import { Journeys, type JourneyAuditEvent, type StepNote } from './journey.ts';
 import { browse, petById, petView } from './pets.ts';
-import {
-  checkoutBody,
-  deliveryBody,
-  journeyParams,
-  orderParams,
-  petParams,
-  petsQuery,
-  profileParams,
-  recommendationRequestSchema,
-  recommendationsQuery,
-} from './schemas.ts';
+import { operations } from './contract.ts';
 
 export const AUDIT_EVENTS: readonly (JourneyAuditEvent | 'recommendation_fallback' | 'delivery_scheduled')[] =
   ['journey_step', 'journey_converted', 'recommendation_fallback', 'delivery_scheduled'];
@@ -131,10 +121,7 @@ export default defineService({
     }
 
     api.route({
-      method: 'get',
-      path: '/status',
-      summary: 'Journey step "health": the storefront and the readiness of the services it calls',
-      responses: { 200: 'status (degraded when a dependency is not ready)' },
+      ...operations.status,
       handler: () =>
         journeys.step('health', async (note) => {
           const entries = await Promise.all(
@@ -176,19 +163,12 @@ export default defineService({
     });
 
     api.route({
-      method: 'get',
-      path: '/profiles',
-      summary: 'Customer profiles the advisor knows (a customer id starting with a profile id gets it)',
-      responses: { 200: 'profiles' },
+      ...operations.listProfiles,
       handler: () => ({ body: { profiles: CUSTOMER_PROFILES } }),
     });
 
     api.route({
-      method: 'get',
-      path: '/profiles/:id',
-      summary: 'One customer profile',
-      params: profileParams,
-      responses: { 200: 'the profile', 404: 'unknown profile' },
+      ...operations.getProfile,
       handler({ params }) {
         const profile = CUSTOMER_PROFILES.find((p) => p.id === params.id);
         if (!profile) throw notFound(`unknown profile ${params.id}; see GET /profiles`);
@@ -197,13 +177,7 @@ export default defineService({
     });
 
     api.route({
-      method: 'get',
-      path: '/recommendations',
-      summary:
-        'Journey step "ml_recommendations": pets for a customer from their profile and order history (rules fallback when the advisor is slow or down)',
-      query: recommendationsQuery,
-      business: true,
-      responses: { 200: 'recommendations (fallback_used/source say who answered)', 400: 'invalid query' },
+      ...operations.recommendationsForCustomer,
       handler: ({ query }) =>
         journeys.step('ml_recommendations', async (note) => {
           const past = await history(query.customer_id);
@@ -219,13 +193,7 @@ export default defineService({
     });
 
     api.route({
-      method: 'post',
-      path: '/recommendations',
-      summary:
-        'Journey step "ml_recommendations": pets for stated preferences (same body as the ml-advisor; rules fallback when it is slow or down)',
-      body: recommendationRequestSchema,
-      business: true,
-      responses: { 200: 'recommendations', 400: 'invalid preferences' },
+      ...operations.recommendForPreferences,
       handler: ({ body }) =>
         journeys.step('ml_recommendations', async (note) => {
           const { user_id: userId, ...preferences } = body;
@@ -235,13 +203,7 @@ export default defineService({
     });
 
     api.route({
-      method: 'get',
-      path: '/pets',
-      summary:
-        'Journey step "browse_pets": the pet catalog, filtered (category, price, home, experience, activity, trait), sorted and paginated',
-      query: petsQuery,
-      business: true,
-      responses: { 200: 'a page of pets', 400: 'invalid filter' },
+      ...operations.listPets,
       handler: ({ query }) =>
         journeys.step('browse_pets', async (note) => {
           const page = browse(query);
@@ -251,12 +213,7 @@ export default defineService({
     });
 
     api.route({
-      method: 'get',
-      path: '/pets/:id',
-      summary: 'Journey step "pet_details": one pet with live stock and price from inventory',
-      params: petParams,
-      business: true,
-      responses: { 200: 'the pet (stock.status unknown when inventory cannot answer)', 404: 'unknown pet' },
+      ...operations.getPet,
       handler: ({ params }) =>
         journeys.step('pet_details', async (note) => {
           const pet = petById(params.id);
@@ -293,20 +250,7 @@ export default defineService({
     const checkouts = metrics.counter('storefrontCheckouts');
     const revenue = metrics.counter('storefrontRevenue');
     api.route({
-      method: 'post',
-      path: '/orders',
-      summary:
-        'Journey step "create_order": checkout through the order service (reserve stock, charge, commit; or compensate)',
-      body: checkoutBody,
-      business: true,
-      responses: {
-        201: 'order confirmed',
-        400: 'invalid order',
-        402: 'payment declined or rejected (order failed)',
-        409: 'insufficient stock (order failed)',
-        422: 'unknown product',
-        503: 'the order service (or one it needs) is unavailable',
-      },
+      ...operations.checkout,
       handler: ({ body }) =>
         journeys.step('create_order', async (note) => {
           note.fields({ customer_id: body.customer_id });
@@ -340,12 +284,7 @@ export default defineService({
     });
 
     api.route({
-      method: 'get',
-      path: '/orders/:id/payment',
-      summary: 'Journey step "process_payment": the payment of an order, as the order saga settled it',
-      params: orderParams,
-      business: true,
-      responses: { 200: 'payment state of the order', 404: 'unknown order' },
+      ...operations.orderPayment,
       handler: ({ params }) =>
         journeys.step('process_payment', async (note) => {
           note.fields({ order_id: params.id });
@@ -380,21 +319,7 @@ export default defineService({
 
     const scheduled = metrics.counter('deliveriesScheduled');
     api.route({
-      method: 'post',
-      path: '/orders/:id/delivery',
-      summary:
-        'Journey step "schedule_delivery": pick a delivery date and window for a confirmed order (again to reschedule)',
-      params: orderParams,
-      body: deliveryBody,
-      business: true,
-      responses: {
-        201: 'delivery scheduled',
-        200: 'delivery rescheduled',
-        400: 'invalid date or window',
-        404: 'unknown order',
-        409: 'order not confirmed',
-        422: 'date outside the delivery range',
-      },
+      ...operations.scheduleDelivery,
       handler: ({ params, body }) =>
         journeys.step('schedule_delivery', async (note) => {
           note.fields({ order_id: params.id });
@@ -411,12 +336,7 @@ export default defineService({
     });
 
     api.route({
-      method: 'get',
-      path: '/orders/:id/tracking',
-      summary: 'Journey step "track_order": order status, payment, delivery and a timeline',
-      params: orderParams,
-      business: true,
-      responses: { 200: 'tracking', 404: 'unknown order' },
+      ...operations.trackOrder,
       handler: ({ params }) =>
         journeys.step('track_order', async (note) => {
           note.fields({ order_id: params.id });
@@ -466,11 +386,7 @@ export default defineService({
     });
 
     api.route({
-      method: 'get',
-      path: '/journeys/:correlation_id',
-      summary: 'The journey steps served under one correlation ID (by any replica), with outcome and timing',
-      params: journeyParams,
-      responses: { 200: 'the journey', 404: 'no journey with that correlation ID (or long forgotten)' },
+      ...operations.getJourney,
       async handler({ params }) {
         const j = await journeys.get(params.correlation_id);
         if (!j) throw notFound(`no journey with correlation ID ${params.correlation_id}`);
@@ -479,10 +395,7 @@ export default defineService({
     });
 
     api.route({
-      method: 'get',
-      path: '/journeys',
-      summary: 'Journeys started and converted (confirmed order), across all storefront replicas',
-      responses: { 200: 'conversion summary' },
+      ...operations.listJourneys,
       handler: async () => ({ body: await journeys.conversion() }),
     });
   },

@@ -21,12 +21,6 @@ export function isUniqueViolation(err: unknown): boolean {
   return sqlState(err) === SqlState.uniqueViolation;
 }
 
-/** Errors worth retrying the whole transaction for (only possible on a real PostgreSQL). */
-export function isRetryableTransactionError(err: unknown): boolean {
-  const code = sqlState(err);
-  return code === SqlState.serializationFailure || code === SqlState.deadlockDetected;
-}
-
 /** The constraint a violation names (e.g. "orders_pkey"), when the server reports it. */
 export function violatedConstraint(err: unknown): string | undefined {
   if (typeof err !== 'object' || err === null || !('constraint' in err)) return undefined;

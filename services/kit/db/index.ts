@@ -6,16 +6,9 @@ import { openPglite } from './pglite.ts';
 import { openPostgres } from './postgres.ts';
 import type { Database, OpenDatabaseOptions } from './types.ts';
 
-export type { Database, OpenDatabaseOptions, Queryable, QueryResult, Transaction } from './types.ts';
-export {
-  isRetryableTransactionError,
-  isUniqueViolation,
-  sqlState,
-  SqlState,
-  violatedConstraint,
-} from './errors.ts';
-export { migrate, migrationsTable, readMigrations } from './migrate.ts';
-export { redact as redactDatabaseUrl } from './postgres.ts';
+export type { Database, OpenDatabaseOptions, Queryable } from './types.ts';
+export { isUniqueViolation, sqlState, violatedConstraint } from './errors.ts';
+export { migrate } from './migrate.ts';
 
 /** url => `pg` Pool; else PGlite at dataDir (created if missing); neither => in-memory PGlite. */
 export async function openDatabase(opts: OpenDatabaseOptions = {}): Promise<Database> {

@@ -1,9 +1,22 @@
-// HTTP inputs of the ml-advisor beyond the preferences themselves (those live in model/preferences.ts).
+// The ml-advisor's contract: its wire schemas and types and its operations (the OpenAPI document is
+// built from them). Callers import only this module. Besides the wire contract it publishes the v1
+// rules model as a client-side fallback: the same pure code the advisor falls back to, so a caller
+// that cannot reach the advisor answers as the advisor itself would when degraded.
 import { z } from 'zod';
 import { PRODUCTS } from '../../catalog/products.ts';
 import { FACTOR_NAMES } from './model/index.ts';
 import type { Weights } from './model/index.ts';
-import { MAX_RECOMMENDATIONS_LIMIT } from './model/preferences.ts';
+import { MAX_RECOMMENDATIONS_LIMIT, recommendationRequestSchema } from './model/preferences.ts';
+
+export { recommendationRequestSchema };
+export type { Preferences } from './model/preferences.ts';
+/** @public The request body as a caller builds it. */
+export type { RecommendationRequest } from './model/preferences.ts';
+export type { PastOrder } from './model/profiles.ts';
+// The published fallback (see above) and the demo customers it derives preferences from.
+export { CUSTOMER_PROFILES, derivePreferences } from './model/profiles.ts';
+export { rulesModel } from './model/rules-model.ts';
+import { operation } from '../kit/contract.ts';
 
 const KNOWN_PRODUCTS = new Set(PRODUCTS.map((p) => p.sku));
 
@@ -67,3 +80,36 @@ export const weightsVar = z.string().transform((raw, ctx): Weights => {
   }
   return out as Weights;
 });
+
+// The operations: what each route accepts and answers (service.ts binds a handler to each).
+export const operations = {
+  recommend: operation({
+    method: 'post',
+    path: '/recommendations',
+    summary:
+      'Recommend pets for stated preferences; the variant is sticky per user_id (anonymous: per request)',
+    body: recommendationRequestSchema,
+    business: true,
+    responses: {
+      200: 'recommendations (fallback_used says whether the rules fallback answered)',
+      400: 'invalid preferences',
+    },
+  }),
+  recommendForUser: operation({
+    method: 'get',
+    path: '/recommend/user/:id',
+    summary:
+      "Recommend pets for a user from their customer profile and purchases (the storefront passes the product ids of the user's confirmed orders)",
+    params: userParams,
+    query: userQuery,
+    business: true,
+    responses: { 200: 'recommendations for the user', 400: 'invalid user id or query' },
+  }),
+  modelPerformance: operation({
+    method: 'get',
+    path: '/analytics/model-performance',
+    summary:
+      'Served requests, latency p50/p95, average confidence, fallback rate, per-variant results and the offline accuracy on the evaluation set',
+    responses: { 200: 'model performance' },
+  }),
+};

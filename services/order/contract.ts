@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { operation } from '../kit/contract.ts';
 
 export const createOrderBody = z.strictObject({
   customer_id: z
@@ -32,6 +33,7 @@ export const createOrderBody = z.strictObject({
     })
     .optional(),
 });
+/** @public The request body as a caller builds it. */
 export type CreateOrderBody = z.infer<typeof createOrderBody>;
 
 export const orderParams = z.strictObject({
@@ -44,3 +46,36 @@ export const listQuery = z.strictObject({
     .regex(/^[A-Za-z0-9_.@-]{1,80}$/, 'customer_id must be 1-80 characters of A-Z a-z 0-9 _ . @ -'),
   limit: z.coerce.number().int().min(1).max(100).default(20),
 });
+
+// The operations: what each route accepts and answers (service.ts binds a handler to each).
+export const operations = {
+  createOrder: operation({
+    method: 'post',
+    path: '/orders',
+    summary: 'Place an order: reserve stock, charge the customer, commit the stock (or compensate)',
+    body: createOrderBody,
+    business: true,
+    responses: {
+      201: 'order confirmed',
+      400: 'invalid request',
+      402: 'payment declined, failed or rejected by the fraud check (order failed, stock released)',
+      409: 'insufficient stock or reservation expired (order failed)',
+      422: 'unknown product (order failed)',
+      503: 'a dependency is unavailable (order failed, or compensating until it is back)',
+    },
+  }),
+  getOrder: operation({
+    method: 'get',
+    path: '/orders/:id',
+    summary: 'Look up an order and the state of its saga',
+    params: orderParams,
+    responses: { 200: 'the order', 404: 'unknown order' },
+  }),
+  listOrders: operation({
+    method: 'get',
+    path: '/orders',
+    summary: "A customer's orders, newest first",
+    query: listQuery,
+    responses: { 200: 'orders', 400: 'missing or invalid customer_id' },
+  }),
+};

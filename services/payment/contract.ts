@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { operation } from '../kit/contract.ts';
 
 const ID = /^[A-Za-z0-9_-]{1,80}$/;
 
@@ -21,6 +22,7 @@ export const chargeBody = z.strictObject({
     })
     .optional(),
 });
+/** @public The request body as a caller builds it. */
 export type ChargeBody = z.infer<typeof chargeBody>;
 
 export const idempotencyHeaders = z.looseObject({
@@ -39,3 +41,52 @@ export const voidBody = z.strictObject({
 export const listQuery = z.strictObject({
   order_id: z.string().regex(ID, 'order_id must be letters, digits, _ or -'),
 });
+
+// The operations: what each route accepts and answers (service.ts binds a handler to each).
+export const operations = {
+  charge: operation({
+    method: 'post',
+    path: '/payments',
+    summary: 'Charge a customer once per Idempotency-Key: fraud check, then the bank',
+    headers: idempotencyHeaders,
+    body: chargeBody,
+    business: true,
+    responses: {
+      201: 'payment succeeded (or a replay of it)',
+      402: 'declined, failed at the bank, or rejected by the fraud check',
+      409: 'in progress, or voided, under this key',
+      422: 'the key was used before with a different request',
+    },
+  }),
+  listPayments: operation({
+    method: 'get',
+    path: '/payments',
+    summary: 'Payments of an order (every attempt, with its status)',
+    query: listQuery,
+    responses: { 200: 'payments', 400: 'missing order_id' },
+  }),
+  getPayment: operation({
+    method: 'get',
+    path: '/payments/:id',
+    summary: 'Look up a payment',
+    params: paymentParams,
+    responses: { 200: 'the payment', 404: 'unknown payment' },
+  }),
+  refund: operation({
+    method: 'post',
+    path: '/payments/:id/refund',
+    summary: 'Refund a succeeded payment (idempotent)',
+    params: paymentParams,
+    body: refundBody,
+    business: true,
+    responses: { 200: 'refunded', 404: 'unknown payment', 409: 'not refundable in its state' },
+  }),
+  voidPayment: operation({
+    method: 'post',
+    path: '/payments/void',
+    summary: 'Void whatever was charged under an Idempotency-Key (saga compensation; idempotent)',
+    body: voidBody,
+    business: true,
+    responses: { 200: 'voided, refunded, or nothing to do' },
+  }),
+};
