@@ -32,11 +32,22 @@ export function sumRate(series: string, selector: string, window: string, by: re
   return `sum by (${by.join(', ')}) (rate(${series}{${selector}}[${window}]))`;
 }
 
-/** Share of requests answered 5xx. Zero, not "no data", while requests flow without errors. */
+/** Share of a counter's increase that matches `part` (a matcher). Zero, not "no data", while the
+ * counter grows without any such part. */
+export function shareOf(
+  series: string,
+  selector: string,
+  part: string,
+  window: string,
+  by: readonly string[],
+): string {
+  const all = sumRate(series, selector, window, by);
+  return `(${sumRate(series, sel(selector, part), window, by)} or 0 * ${all}) / ${all}`;
+}
+
+/** Share of requests answered 5xx. */
 export function errorRatio(selector: string, window: string, by: readonly string[] = BY_SERVICE): string {
-  const all = sumRate(HTTP_REQUESTS, selector, window, by);
-  const errors = sumRate(HTTP_REQUESTS, sel(selector, SERVER_ERROR), window, by);
-  return `(${errors} or 0 * ${all}) / ${all}`;
+  return shareOf(HTTP_REQUESTS, selector, SERVER_ERROR, window, by);
 }
 
 /** Share of requests slower than `thresholdMs` (a bucket bound: catalog.test.ts checks). */
@@ -59,4 +70,9 @@ export function quantile(
   by: readonly string[] = BY_SERVICE,
 ): string {
   return `histogram_quantile(${q}, ${sumRate(bucketSeries, selector, window, [...by, 'le'])})`;
+}
+
+/** Mean of a histogram's observations (`name` without suffix) over the window. */
+export function mean(name: string, selector: string, window: string, by: readonly string[]): string {
+  return `${sumRate(`${name}_sum`, selector, window, by)} / ${sumRate(`${name}_count`, selector, window, by)}`;
 }

@@ -258,3 +258,15 @@ export const METRICS = {
 
 export type MetricKey = keyof typeof METRICS;
 export type LabelsOf<K extends MetricKey> = (typeof METRICS)[K]['labels'][number];
+
+/** Node.js runtime metrics every service also exports (prom-client's default collectors, enabled by
+ * the kit), the ones dashboards use. Labels: the default labels only. */
+export const RUNTIME_METRICS = {
+  residentMemory: 'process_resident_memory_bytes',
+  cpuSeconds: 'process_cpu_seconds_total',
+  eventLoopLagP99: 'nodejs_eventloop_lag_p99_seconds',
+} as const;
+
+/** Labels Prometheus gives every scraped series of a service (the ServiceMonitor's target labels,
+ * mirrored by tools/observe/prometheus.ts locally). */
+export const TARGET_LABELS = ['job', 'instance', 'namespace', 'service', 'pod', 'endpoint'] as const;

@@ -1,11 +1,13 @@
 // Synthesizes both profiles: dist/<profile>/*.k8s.yaml (applied by `make deploy`),
 // dist/<profile>/load/k6-<scenario>.k8s.yaml (one Job each, applied by `make load`),
-// dist/platform/<addon>-values.yaml (Helm values for `make kind-up`) and dist/rules/*.yaml (the alert
-// and recording rules as plain rule files, for promtool and Prometheus outside Kubernetes).
+// dist/platform/<addon>-values.yaml (Helm values for `make kind-up`), dist/rules/*.yaml (the alert
+// and recording rules as plain rule files, for promtool and Prometheus outside Kubernetes) and
+// dist/dashboards/petstore.json (the Grafana dashboard, importable as is).
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { App, Yaml } from 'cdk8s';
 import { writeRuleFiles } from '../alerts/rules.ts';
+import { writeDashboards } from '../dashboards/main.ts';
 import { LoadChart } from './charts/load-chart.ts';
 import { NamespaceChart, PetstoreChart } from './charts/petstore-chart.ts';
 import { loadScenarios } from './config/load.ts';
@@ -36,6 +38,7 @@ export function synthAll(distDir: string): void {
     writeFileSync(join(platformDir, `${name}-values.yaml`), Yaml.stringify(values()));
   }
   writeRuleFiles(join(distDir, 'rules'));
+  writeDashboards(join(distDir, 'dashboards'));
 }
 
 if (import.meta.main) synthAll(process.argv[2] ?? 'dist');

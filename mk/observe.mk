@@ -45,3 +45,7 @@ alerts-test: rules $(PROMTOOL) ## promtool check + unit tests of every alert (fi
 	node test/alerts/write-promtool-tests.ts $(RULES_DIR) $(ALERTS_TEST_DIR) >/dev/null
 	@ls $(ALERTS_TEST_DIR)/*.test.yaml | xargs -P $$(nproc) -I{} sh -c \
 	  'out=$$($(PROMTOOL) test rules {} 2>&1) && echo "promtool test rules {}: SUCCESS" || { echo "promtool test rules {}: FAILED"; echo "$$out"; exit 1; }'
+
+.PHONY: dashboards
+dashboards: install ## Write the Grafana dashboard to dist/dashboards/petstore.json (make synth does too)
+	node dashboards/main.ts dist/dashboards

@@ -5,6 +5,7 @@ import * as kplus from 'cdk8s-plus-28';
 import { NAMESPACE, SERVICE_NAMES, SERVICES } from '../../catalog/services.ts';
 import type { Profile } from '../config/profiles.ts';
 import { AlertRules } from '../constructs/alert-rules.ts';
+import { Dashboards } from '../constructs/dashboards.ts';
 import { MeshSecurity } from '../constructs/mesh-security.ts';
 import { Microservice } from '../constructs/microservice.ts';
 import { renderDefaultDeny, renderWorkloadPolicy } from '../constructs/network-policy.ts';
@@ -52,6 +53,7 @@ export class PetstoreChart extends Chart {
     }
     new MeshSecurity(this, 'mesh', { canaries: profile.canaries });
     new AlertRules(this, 'rules');
+    new Dashboards(this, 'dashboards');
 
     renderDefaultDeny(this, 'default-deny');
     renderWorkloadPolicy(this, 'postgres-netpol', postgresNetworkPolicy());

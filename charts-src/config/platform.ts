@@ -49,3 +49,9 @@ export const REQUEST_RATE_METRIC = 'mmf_http_requests_per_second';
 
 /** Uid of the `node` user in the official Node image: the service containers run as it. */
 export const SERVICE_UID = 1000;
+
+/** The kube-prometheus-stack Grafana sidecar imports ConfigMaps with this label, into the folder the
+ * annotation names (values: charts-src/platform/addon-values.ts). */
+export const GRAFANA_DASHBOARD_LABEL = { name: 'grafana_dashboard', value: '1' } as const;
+export const GRAFANA_FOLDER_ANNOTATION = 'grafana_folder';
+export const GRAFANA_FOLDER = 'MMF Petstore';

@@ -2,6 +2,8 @@
 // names they share with the bundle (metric names, NodePorts, namespaces) come from one place.
 import { METRICS } from '../../catalog/metrics.ts';
 import {
+  GRAFANA_DASHBOARD_LABEL,
+  GRAFANA_FOLDER_ANNOTATION,
   HOST_PORTS,
   INGRESS_GATEWAY_CONTAINER_PORT,
   MONITORING_NAMESPACE,
@@ -60,7 +62,15 @@ export function kubePrometheusStackValues(): Record<string, unknown> {
       adminPassword: 'admin',
       service: { type: 'NodePort', nodePort: NODE_PORTS.grafana },
       sidecar: {
-        dashboards: { enabled: true, label: 'grafana_dashboard', labelValue: '1', searchNamespace: 'ALL' },
+        dashboards: {
+          enabled: true,
+          label: GRAFANA_DASHBOARD_LABEL.name,
+          labelValue: GRAFANA_DASHBOARD_LABEL.value,
+          searchNamespace: 'ALL',
+          // The ConfigMap's annotation names the Grafana folder the dashboard lands in.
+          folderAnnotation: GRAFANA_FOLDER_ANNOTATION,
+          provider: { foldersFromFilesStructure: true },
+        },
       },
       'grafana.ini': { server: { root_url: `http://localhost:${HOST_PORTS.grafana}` } },
     },

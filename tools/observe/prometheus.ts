@@ -13,7 +13,15 @@ import { mkdir, mkdtemp, open, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { NAMESPACE, SERVICE_NAMES, SERVICES, type ServiceName } from '../../catalog/index.ts';
+import {
+  NAMESPACE,
+  SERVICE_NAMES,
+  SERVICES,
+  type ServiceName,
+  type TARGET_LABELS,
+} from '../../catalog/index.ts';
+
+type TargetLabel = (typeof TARGET_LABELS)[number];
 
 export const ROOT = resolve(import.meta.dirname, '../..');
 export const PROMETHEUS_BIN = join(ROOT, 'bin', 'prometheus');
@@ -90,14 +98,14 @@ export class PrometheusQueryError extends Error {
  * unset there too: the scraped port (Istio's merged :15020) is declared by no container. */
 export function targetLabels(target: ScrapeTarget): Record<string, string> {
   const port = new URL(target.url).port;
-  return {
+  const labels: Record<Exclude<TargetLabel, 'instance'>, string> = {
     job: target.service,
     namespace: NAMESPACE,
     service: target.service,
     pod: target.pod ?? `${target.service}-local-${port}`,
     endpoint: 'http-metrics',
-    ...target.labels,
   };
+  return { ...labels, ...target.labels };
 }
 
 /** Targets for every service of a running local stack (tools/stack), at its ports. */
