@@ -1,6 +1,6 @@
 // Layering, enforced in `make lint` (make layering). See README "Architecture":
 //   catalog (imports nothing) <- services/kit <- services/<name> (exports contract.ts)
-//   charts-src, dashboards, load, tools: catalog, the kit, contract modules; never service internals
+//   charts-src, alerts, dashboards, load, tools: catalog, the kit, contract modules; never service internals
 //   test/ and *.test.ts may import anything; shipped code never imports test code.
 /** Test code: exempt as an importer. */
 const TESTS = ['\\.test\\.ts$', '\\.bench\\.ts$', '^test/', '^bench/'];
@@ -21,7 +21,7 @@ export default {
       comment: 'The service kit is shared by every service: it knows the catalog, never a service.',
       severity: 'error',
       from: { path: '^services/kit/', pathNot: TESTS },
-      to: { path: '^(services/(?!kit/)|charts-src/|dashboards/|load/|tools/|test/|bench/)' },
+      to: { path: '^(services/(?!kit/)|charts-src/|alerts/|dashboards/|load/|tools/|test/|bench/)' },
     },
     {
       name: 'services-meet-only-through-contracts',
@@ -33,9 +33,10 @@ export default {
     },
     {
       name: 'no-service-internals-outside-services',
-      comment: 'Charts, dashboards, load and tools use the catalog, the kit and contract modules only.',
+      comment:
+        'Charts, alerts, dashboards, load and tools use the catalog, the kit and contract modules only.',
       severity: 'error',
-      from: { path: '^(charts-src|dashboards|load|tools)/', pathNot: TESTS },
+      from: { path: '^(charts-src|alerts|dashboards|load|tools)/', pathNot: TESTS },
       to: { path: '^services/(?!kit/)[^/]+/', pathNot: CONTRACT },
     },
     {

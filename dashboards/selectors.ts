@@ -5,13 +5,6 @@ import { sel } from '../alerts/promql.ts';
 export const RATE = '$__rate_interval';
 export const RANGE = '$__range';
 
-export const VARIABLES = {
-  datasource: 'datasource',
-  namespace: 'namespace',
-  service: 'service',
-  version: 'version',
-} as const;
-
 /** The services' own series, narrowed by the dashboard's variables (plus `extra` matchers). */
 export function svc(...extra: string[]): string {
   return sel('namespace="$namespace"', 'service=~"$service"', 'version=~"$version"', ...extra);

@@ -3,7 +3,7 @@
 # meet only through contract.ts modules; charts-src, dashboards, load and tools never reach service
 # internals; shipped code never imports test code. Dead code (knip, knip.jsonc): unused files,
 # exports and dependencies.
-LAYERED_DIRS := $(wildcard catalog services charts-src dashboards load tools test bench)
+LAYERED_DIRS := $(wildcard catalog services charts-src alerts dashboards load tools test bench)
 
 LINT_TARGETS += layering deadcode
 
