@@ -88,6 +88,34 @@ export class Api {
     this.router[def.method](def.path, ...chain);
   }
 
+  /**
+   * Ends the route table: a method a declared path does not serve gets 405 with an Allow header
+   * (an unknown path gets 404). Called once every route is declared; in this router, so that
+   * OPTIONS is answered here too, not by the router's automatic reply.
+   */
+  endRoutes(): void {
+    const byPath = new Map<string, Set<string>>();
+    for (const r of this.routes) {
+      const methods = byPath.get(r.path) ?? new Set<string>();
+      methods.add(r.method.toUpperCase());
+      if (r.method === 'get') methods.add('HEAD');
+      byPath.set(r.path, methods);
+    }
+    // Literal paths first: /payments/void must not be answered by /payments/:id's methods.
+    const literalFirst = [...byPath].sort(([a], [b]) => Number(a.includes(':')) - Number(b.includes(':')));
+    for (const [path, methods] of literalFirst) {
+      const allow = [...methods].join(', ');
+      this.router.all(path, (req, res) => {
+        res.set('Allow', allow);
+        throw new HttpError(
+          405,
+          'method_not_allowed',
+          `${req.method} is not allowed on ${path}; use ${allow}`,
+        );
+      });
+    }
+  }
+
   openapi(info: OpenApiInfo): object {
     return openapiDocument(info, this.routes);
   }

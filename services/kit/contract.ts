@@ -3,6 +3,7 @@
 // requests and build the OpenAPI document, so the document cannot drift from the behaviour. Each
 // service's contract.ts holds its operations; other services and tools import only that module.
 import { z } from 'zod';
+import { CORRELATION_HEADER, CORRELATION_ID_PATTERN } from './correlation.ts';
 
 export type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
 
@@ -56,6 +57,59 @@ function parameters(op: AnyOperation): object[] {
   return out;
 }
 
+/** Every error answer of every service: `{error, message, correlation_id}` (errors.ts). */
+const ERROR_BODY = {
+  type: 'object',
+  required: ['error', 'message', 'correlation_id'],
+  properties: {
+    error: { type: 'string', description: 'machine-readable code, e.g. validation_failed' },
+    message: { type: 'string', description: 'what was wrong, naming the field' },
+    correlation_id: { type: ['string', 'null'] },
+  },
+  additionalProperties: true,
+} as const;
+
+const CORRELATION_PARAMETER = {
+  name: CORRELATION_HEADER,
+  in: 'header',
+  required: false,
+  description: 'Correlation ID to carry through every service (created when absent)',
+  schema: { type: 'string', pattern: CORRELATION_ID_PATTERN.source },
+};
+
+/**
+ * Answers the kit gives for any operation, besides the operation's own: 400 for invalid input or
+ * a bad X-Correlation-ID, 413/415 for bodies that are too large or not JSON, 503 when a business
+ * route is made unavailable by a fault.
+ */
+function kitResponses(op: AnyOperation): Record<number, string> {
+  const out: Record<number, string> = {
+    400: 'invalid request (the message names the field), malformed JSON or a bad X-Correlation-ID',
+  };
+  if (op.body) {
+    out[413] = 'request body too large';
+    out[415] = 'request body is not application/json';
+  }
+  if (op.business) out[503] = 'unavailable (deliberate fault or a dependency down)';
+  return out;
+}
+
+function responses(op: AnyOperation): Record<string, object> {
+  const all: Record<number, string> = { ...kitResponses(op), ...op.responses };
+  return Object.fromEntries(
+    Object.entries(all).map(([status, description]) => [
+      status,
+      {
+        description,
+        headers: { 'X-Correlation-ID': { schema: { type: 'string' }, required: true } },
+        ...(Number(status) >= 400
+          ? { content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } }
+          : {}),
+      },
+    ]),
+  );
+}
+
 /** The OpenAPI 3.1 document of a list of operations. */
 export function openapiDocument(info: OpenApiInfo, operations: readonly AnyOperation[]): object {
   const paths: Record<string, Record<string, unknown>> = {};
@@ -64,7 +118,7 @@ export function openapiDocument(info: OpenApiInfo, operations: readonly AnyOpera
     paths[oaPath] ??= {};
     paths[oaPath][op.method] = {
       summary: op.summary,
-      parameters: parameters(op),
+      parameters: [...parameters(op), CORRELATION_PARAMETER],
       ...(op.body
         ? {
             requestBody: {
@@ -73,10 +127,8 @@ export function openapiDocument(info: OpenApiInfo, operations: readonly AnyOpera
             },
           }
         : {}),
-      responses: Object.fromEntries(
-        Object.entries(op.responses).map(([status, description]) => [status, { description }]),
-      ),
+      responses: responses(op),
     };
   }
-  return { openapi: '3.1.0', info, paths };
+  return { openapi: '3.1.0', info, paths, components: { schemas: { Error: ERROR_BODY } } };
 }

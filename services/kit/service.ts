@@ -306,6 +306,7 @@ export async function startService<S extends z.ZodRawShape, E extends string>(
   const pluginRouter = express.Router();
   plugins.mount(pluginRouter);
   app.use(pluginRouter);
+  api.endRoutes();
   app.use(api.router);
   app.use((req, res) => {
     res.status(404).json(errorBody('not_found', `no route for ${req.method} ${req.path}`));

@@ -262,3 +262,36 @@ describe('payment bad input', () => {
     expect(refund.body.message).toMatch(/is declined and cannot be refunded/);
   });
 });
+
+describe('contract edges', () => {
+  it('answers an undeclared method on a declared path with 405 and the allowed methods', async () => {
+    const res = await json(`${svc.url}/payments/void`, { method: 'PUT' });
+    expect(res.status).toBe(405);
+    expect(res.headers.get('allow')).toBe('POST');
+    expect(res.body).toMatchObject({ error: 'method_not_allowed' });
+    expect((await json(`${svc.url}/payments/PAY-1`, { method: 'DELETE' })).headers.get('allow')).toBe(
+      'GET, HEAD',
+    );
+  });
+
+  it('documents the error body and the kit answers on every operation', async () => {
+    const doc = (await json(`${svc.url}/openapi.json`)).body as {
+      components: { schemas: { Error: { required: string[] } } };
+      paths: Record<string, Record<string, { responses: Record<string, { content?: object }> }>>;
+    };
+    expect(doc.components.schemas.Error.required).toEqual(['error', 'message', 'correlation_id']);
+    const charge = doc.paths['/payments']?.post;
+    expect(Object.keys(charge?.responses ?? {})).toEqual(
+      expect.arrayContaining(['400', '413', '415', '503']),
+    );
+    expect(charge?.responses['400']?.content).toEqual({
+      'application/json': { schema: { $ref: '#/components/schemas/Error' } },
+    });
+  });
+});
+
+it('answers OPTIONS on a declared path with 405 and exactly its methods', async () => {
+  const res = await json(`${svc.url}/payments/void`, { method: 'OPTIONS' });
+  expect(res.status).toBe(405);
+  expect(res.headers.get('allow')).toBe('POST');
+});
