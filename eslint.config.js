@@ -32,6 +32,36 @@ export default tseslint.config(
     },
   },
   {
+    // Shipped code reads in small named steps: no function over 80 lines (tests are exempt).
+    files: ['services/**/*.ts', 'charts-src/**/*.ts', 'load/**/*.ts', 'tools/**/*.ts', 'catalog/**/*.ts'],
+    ignores: ['**/*.test.ts'],
+    rules: {
+      'max-lines-per-function': ['error', { max: 80, skipBlankLines: true, skipComments: true, IIFEs: true }],
+    },
+  },
+  {
+    // Known longer functions, to be split (issue 12 part 5): listed here so that no new one appears
+    // and each split shrinks the list. Longest first: petstore setup 329 lines, startService 193.
+    files: [
+      'services/petstore/service.ts',
+      'services/kit/service.ts',
+      'services/payment/service.ts',
+      'load/lib/journey.ts',
+      'charts-src/constructs/microservice.ts',
+      'services/inventory/service.ts',
+      'load/selftest.ts',
+      'tools/canary/router.ts',
+      'services/ml-advisor/service.ts',
+      'services/kit/plugins/transaction-analytics.ts',
+      'charts-src/constructs/postgres.ts',
+      'tools/control-plane/components.ts',
+      'tools/canary/promotion.ts',
+      'services/order/saga.ts',
+      'charts-src/constructs/trace-backend.ts',
+    ],
+    rules: { 'max-lines-per-function': 'off' },
+  },
+  {
     files: ['**/*.js', '**/*.mjs'],
     ...tseslint.configs.disableTypeChecked,
   },
