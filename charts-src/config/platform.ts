@@ -5,10 +5,10 @@ import { NAMESPACE } from '../../catalog/services.ts';
 export const MONITORING_NAMESPACE = 'monitoring';
 export const ISTIO_NAMESPACE = 'istio-system';
 export const INGRESS_NAMESPACE = 'istio-ingress';
-/** Helm release name of the gateway chart; its pods are labelled istio=ingressgateway. */
+/** Helm release name of the gateway chart; the chart names the gateway's Service and its
+ * ServiceAccount (the mTLS principal) after the release, and labels its pods istio=ingressgateway. */
 export const INGRESS_GATEWAY_RELEASE = 'istio-ingressgateway';
 export const INGRESS_GATEWAY_SELECTOR = { istio: 'ingressgateway' } as const;
-export const INGRESS_GATEWAY_SERVICE_ACCOUNT = INGRESS_GATEWAY_RELEASE;
 /** The istio/gateway chart binds port 80 in the pod (it sets ip_unprivileged_port_start=0). */
 export const INGRESS_GATEWAY_CONTAINER_PORT = 80;
 

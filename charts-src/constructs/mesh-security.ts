@@ -12,7 +12,7 @@ import { ingressRoutesOf, INGRESS_ROUTES } from '../config/ingress.ts';
 import type { CanaryConfig } from '../config/profiles.ts';
 import {
   INGRESS_GATEWAY_SELECTOR,
-  INGRESS_GATEWAY_SERVICE_ACCOUNT,
+  INGRESS_GATEWAY_RELEASE,
   INGRESS_NAMESPACE,
   JAEGER,
   POSTGRES,
@@ -24,7 +24,7 @@ import { INGRESS_ROUTE, routesFor } from './traffic-routing.ts';
 
 export const GATEWAY_NAME = 'petstore-gateway';
 
-const GATEWAY_PRINCIPAL = principal(INGRESS_NAMESPACE, INGRESS_GATEWAY_SERVICE_ACCOUNT);
+const GATEWAY_PRINCIPAL = principal(INGRESS_NAMESPACE, INGRESS_GATEWAY_RELEASE);
 
 interface AuthzRule {
   from: { source: { principals: string[] } }[];
