@@ -6,7 +6,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import express, { type NextFunction, type Request, type Response } from 'express';
-import { context, propagation } from '@opentelemetry/api';
+import { context, propagation, trace } from '@opentelemetry/api';
 import type { Logger } from 'pino';
 import type { z } from 'zod';
 import { SERVICES, type ServiceName } from '../../catalog/index.ts';
@@ -106,7 +106,10 @@ function correlation(version: string, faults: Faults) {
             return;
           }
         }
-        // Baggage carries the correlation id to downstream spans and services.
+        // The inbound span carries the correlation id, so a trace backend finds every trace of one
+        // transaction by it (make trace, Jaeger's search by tag)...
+        trace.getActiveSpan()?.setAttribute('correlation_id', correlationId);
+        // ...and baggage carries it to downstream spans and services.
         const bag = (propagation.getBaggage(context.active()) ?? propagation.createBaggage()).setEntry(
           'correlation_id',
           {

@@ -3,11 +3,12 @@
 // transaction analytics after each, analyses the audit trail across services, writes the JSON report
 // and stops everything it started, also on Ctrl-C.
 import { type ChildProcess } from 'node:child_process';
-import { mkdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
-import { basename, join } from 'node:path';
+import { basename, join, relative } from 'node:path';
 import { SERVICE_NAMES } from '../../catalog/index.ts';
 import { ROOT, Stack } from '../stack/stack.ts';
+import { isUp, JAEGER_BIN, JAEGER_PORTS, startJaeger, type LocalJaeger } from '../trace/jaeger.ts';
 import { writeHtml } from './html/page.ts';
 import { collectAnalytics, resetAnalytics, type AnalyticsReport } from './analytics.ts';
 import * as out from './console.ts';
@@ -30,11 +31,20 @@ export interface DemoResult {
 }
 
 /** Per-process state an interrupt needs to clean up. */
-const running: { k6?: ChildProcess | undefined; stack?: Stack | undefined; stopping?: Promise<void> } = {};
+const running: {
+  k6?: ChildProcess | undefined;
+  stack?: Stack | undefined;
+  jaeger?: LocalJaeger | undefined;
+  stopping?: Promise<void>;
+} = {};
 
+/** Stops k6, then the services (they flush their spans on SIGTERM), then Jaeger. Idempotent. */
 async function stopAll(): Promise<void> {
   running.k6?.kill('SIGINT');
-  running.stopping ??= running.stack?.down() ?? Promise.resolve();
+  running.stopping ??= (async () => {
+    await running.stack?.down();
+    await running.jaeger?.stop();
+  })();
   await running.stopping;
 }
 
@@ -46,13 +56,17 @@ function onInterrupt(signal: NodeJS.Signals): void {
 export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
   const started = Date.now();
   out.banner();
-  const stack = new Stack({ runDir: opts.runDir });
-  await refuseIfRunning(stack);
+  await refuseIfRunning(new Stack({ runDir: opts.runDir }));
   freshRunDir(opts.runDir);
   process.once('SIGINT', onInterrupt);
   process.once('SIGTERM', onInterrupt);
-  running.stack = stack;
   try {
+    running.jaeger = await startTraceStore(opts.runDir);
+    const stack = new Stack({
+      runDir: opts.runDir,
+      env: running.jaeger ? { OTEL_EXPORTER_OTLP_ENDPOINT: running.jaeger.otlpUrl } : {},
+    });
+    running.stack = stack;
     console.log('\nStarting the services (fresh data in .run/demo)...');
     await stack.up();
     for (const n of stack.services)
@@ -66,7 +80,7 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
       runs.push(run);
       if (run.stackProblem) break;
     }
-    await stack.down();
+    await stopAll();
     const report = assembleReport({
       runs,
       demoScale: opts.demoScale,
@@ -74,6 +88,7 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
       endedMs: Date.now(),
       logDir: join(opts.runDir, 'logs'),
       services,
+      traceStore: running.jaeger ? relative(ROOT, join(opts.runDir, 'jaeger')) : null,
       machine: { cpus: cpus().length, load_average: loadavg().map((l) => Math.round(l * 100) / 100) },
     });
     const jsonPath = writeReport(report, opts.reportDir);
@@ -87,7 +102,20 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
     process.off('SIGINT', onInterrupt);
     process.off('SIGTERM', onInterrupt);
     running.stack = undefined;
+    running.jaeger = undefined;
+    running.stopping = undefined;
   }
+}
+
+/** Jaeger (badger on disk in <runDir>/jaeger) when it is built; without it the demo runs untraced. */
+async function startTraceStore(runDir: string): Promise<LocalJaeger | undefined> {
+  if (!existsSync(JAEGER_BIN)) {
+    console.log(`\n(no ${JAEGER_BIN}: running without traces; make demo builds it)`);
+    return undefined;
+  }
+  const jaeger = await startJaeger({ dataDir: join(runDir, 'jaeger') });
+  console.log(`\n🔎 Jaeger all-in-one storing traces in .run/demo/jaeger (UI and API: ${jaeger.queryUrl})`);
+  return jaeger;
 }
 
 async function refuseIfRunning(stack: Stack): Promise<void> {
@@ -98,12 +126,16 @@ async function refuseIfRunning(stack: Stack): Promise<void> {
         `something already listens on ${stack.url(n)} (${n}): stop it first (make down), the demo starts its own services`,
       );
   }
+  if (await isUp(`http://127.0.0.1:${JAEGER_PORTS.query}`))
+    throw new Error(
+      `a Jaeger already answers on 127.0.0.1:${JAEGER_PORTS.query}: stop it first, the demo starts its own`,
+    );
 }
 
 /** Fresh service data and logs every run; the initialised PGlite template is kept (initdb is slow). */
 function freshRunDir(runDir: string): void {
   for (const n of SERVICE_NAMES) rmSync(join(runDir, 'data', n), { recursive: true, force: true });
-  for (const d of ['logs', 'pids', 'k6']) rmSync(join(runDir, d), { recursive: true, force: true });
+  for (const d of ['logs', 'pids', 'k6', 'jaeger']) rmSync(join(runDir, d), { recursive: true, force: true });
   mkdirSync(join(runDir, 'k6'), { recursive: true });
 }
 
@@ -196,4 +228,7 @@ function printSummary(
   );
   console.log(`📄 JSON report: ${jsonPath}`);
   console.log(`📊 HTML report: ${htmlPath}`);
+  const slowest = report.slowest_transactions[0];
+  if (slowest)
+    console.log(`🔎 The slowest transaction, step by step: make trace ID=${slowest.correlation_id}`);
 }

@@ -138,6 +138,7 @@ export const demoReportSchema = z.object({
     demo_scale: z.number().positive(),
     duration_s: z.number().min(0),
     services: z.array(z.object({ service: z.string(), url: z.string(), version: z.string() })),
+    trace_store: z.string().nullable().describe("the run's traces (Jaeger, badger); make trace reads it"),
     thresholds: z.object({
       latency_ms: ms,
       critical_latency_ms: ms,

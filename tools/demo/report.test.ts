@@ -80,6 +80,7 @@ describe('the demo report', () => {
       endedMs: T0 + 12_000,
       logDir: dir,
       services: [{ service: 'order', url: 'http://127.0.0.1:8001', version: '0.1.0' }],
+      traceStore: null,
       machine: { cpus: 2, load_average: [1, 1, 1] },
     });
     const [top] = report.performance_analysis.bottleneck_analysis.critical_services;

@@ -90,6 +90,8 @@ export interface AssembleInput {
   endedMs: number;
   logDir: string;
   services: { service: string; url: string; version: string }[];
+  /** Where the run's traces are kept (Jaeger's badger store), or null when it ran untraced. */
+  traceStore: string | null;
   machine: { cpus: number; load_average: number[] };
 }
 
@@ -110,6 +112,7 @@ export function assembleReport(input: AssembleInput): DemoReport {
       demo_scale: input.demoScale,
       duration_s: Math.round((input.endedMs - input.startedMs) / 100) / 10,
       services: input.services,
+      trace_store: input.traceStore,
       thresholds: {
         latency_ms: ANALYTICS_LATENCY_THRESHOLD_MS,
         critical_latency_ms: 2 * ANALYTICS_LATENCY_THRESHOLD_MS,
