@@ -1,7 +1,8 @@
 ##@ Demo
 # make demo: the enterprise demo in one command (tools/demo, docs/demo.md). Builds what it needs
-# first (npm packages; k6 from source, minutes the first time), then starts its own stack in
-# .run/demo, runs the scenarios and writes reports/mmf_demo_report_<YYYYMMDD_HHMMSS>.json.
+# first (npm packages; k6, Jaeger and Prometheus from source, minutes the first time; bin/prometheus
+# is mk/observe.mk's target, named literally because that file is read after this one), then starts
+# its own stack in .run/demo, runs the scenarios and writes reports/mmf_demo_report_<...>.json/.html.
 # DEMO_SCALE=2 doubles every scenario's length; DEMO_SCENARIOS=baseline,errors picks some.
 
 # Jaeger all-in-one, the local trace backend of make demo and make trace: built from the Jaeger Go
@@ -14,11 +15,11 @@ JAEGER_VERSION := $(shell awk '$$1 == "github.com/jaegertracing/jaeger" { print 
 TOOLS += $(JAEGER)
 
 .PHONY: demo
-demo: install $(K6) $(JAEGER) ## The whole petstore locally: 5 k6 scenarios, live results, JSON + HTML report (about 3 min)
+demo: install $(K6) $(JAEGER) bin/prometheus ## The whole petstore locally: 5 k6 scenarios, live results, JSON + HTML report (about 3 min)
 	node tools/demo/cli.ts
 
 .PHONY: demo-test
-demo-test: install $(K6) $(JAEGER) ## The demo end to end, scaled down (about a minute): report vs schema, injected causes
+demo-test: install $(K6) $(JAEGER) bin/prometheus ## The demo end to end, scaled down (about a minute): report vs schema, injected causes
 	vitest run --config tools/demo/vitest.e2e.config.ts
 
 .PHONY: demo-schema

@@ -1,4 +1,4 @@
-// The demo end to end, scaled down (DEMO_SCALE=0.15: about 15 s of load): real services, real k6,
+// The demo end to end, scaled down (DEMO_SCALE=0.1: about 10 s of load): real services, real k6,
 // the real report. Checks that the report matches its committed JSON Schema and that its numbers
 // show the causes the scenarios inject.
 import { execFileSync, spawn } from 'node:child_process';
@@ -23,7 +23,7 @@ beforeAll(async () => {
     cwd: ROOT,
     env: {
       ...process.env,
-      DEMO_SCALE: process.env['DEMO_TEST_SCALE'] ?? '0.15',
+      DEMO_SCALE: process.env['DEMO_TEST_SCALE'] ?? '0.1',
       DEMO_REPORT_DIR: REPORT_DIR,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -79,6 +79,22 @@ describe('make demo (scaled down)', () => {
   });
 });
 
+describe('Prometheus during the demo', () => {
+  it('scraped every service in every scenario and saw the payment delay in its latency histogram', () => {
+    for (const s of report.scenarios) {
+      expect(
+        s.prometheus?.services.map((m) => m.service),
+        s.key,
+      ).toEqual(expect.arrayContaining(['inventory', 'order', 'payment']));
+      expect(s.prometheus?.requests_per_second.length, s.key).toBeGreaterThan(0);
+    }
+    const payment = scenario('high-load').prometheus?.services.find((m) => m.service === 'payment');
+    expect(payment?.requests_per_second).toBeGreaterThan(1);
+    expect(payment?.p95_ms).toBeGreaterThan(1000);
+    expect(payment?.cpu_percent).toBeGreaterThan(0);
+  });
+});
+
 describe('the HTML report in headless Chromium', () => {
   it('renders every chart with data, logs no console error and loads nothing from outside', () => {
     expect(page.title).toMatch(/MMF demo report/);
@@ -87,6 +103,7 @@ describe('the HTML report in headless Chromium', () => {
       'chart-throughput',
       'chart-errors',
       'chart-bottlenecks',
+      'chart-prometheus',
       'chart-waterfall',
     ]);
     for (const c of page.charts) {

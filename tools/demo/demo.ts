@@ -5,16 +5,31 @@
 import { type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { basename, join, relative } from 'node:path';
 import { SERVICE_NAMES } from '../../catalog/index.ts';
 import { ROOT, Stack } from '../stack/stack.ts';
 import { isUp, JAEGER_BIN, JAEGER_PORTS, startJaeger, type LocalJaeger } from '../trace/jaeger.ts';
+import {
+  startPrometheus,
+  stackTargets,
+  PROMETHEUS_BIN,
+  type RunningPrometheus,
+} from '../observe/prometheus.ts';
 import { writeHtml } from './html/page.ts';
+import { scenarioMetrics } from './metrics.ts';
 import { collectAnalytics, resetAnalytics, type AnalyticsReport } from './analytics.ts';
 import * as out from './console.ts';
 import { inspectScript, runK6, type K6Result } from './k6.ts';
 import type { PlannedScenario } from './plan.ts';
 import { assembleReport, scenarioReport, writeReport, type ScenarioRun } from './report.ts';
+
+/** The demo's Prometheus listens here (not 9090, so a `make observe` Prometheus can run beside it). */
+export const DEMO_PROMETHEUS_PORT = 9095;
+/** Scrape interval (and timeout): a busy service on 2 cores can take over a second to answer /metrics. */
+const SCRAPE_SECONDS = 2;
+/** Wait this long after a scenario before querying, so its last seconds are scraped. */
+const SCRAPE_SETTLE_MS = SCRAPE_SECONDS * 1000 + 1500;
 
 export interface DemoOptions {
   scenarios: readonly PlannedScenario[];
@@ -35,13 +50,15 @@ const running: {
   k6?: ChildProcess | undefined;
   stack?: Stack | undefined;
   jaeger?: LocalJaeger | undefined;
+  prometheus?: RunningPrometheus | undefined;
   stopping?: Promise<void>;
 } = {};
 
-/** Stops k6, then the services (they flush their spans on SIGTERM), then Jaeger. Idempotent. */
+/** Stops k6, Prometheus, the services (they flush their spans on SIGTERM), then Jaeger. Idempotent. */
 async function stopAll(): Promise<void> {
   running.k6?.kill('SIGINT');
   running.stopping ??= (async () => {
+    await running.prometheus?.stop();
     await running.stack?.down();
     await running.jaeger?.stop();
   })();
@@ -73,6 +90,7 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
       console.log(`   ${n.padEnd(11)} ${stack.url(n)}  pid ${stack.pid(n)}  ready`);
     const urls = Object.fromEntries(stack.services.map((n) => [n, stack.url(n)]));
     const services = await announcePlugins(urls);
+    running.prometheus = await startMetrics(stack, opts.runDir);
 
     const runs: ScenarioRun[] = [];
     for (const planned of opts.scenarios) {
@@ -80,6 +98,7 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
       runs.push(run);
       if (run.stackProblem) break;
     }
+    await addPrometheusViews(runs);
     await stopAll();
     const report = assembleReport({
       runs,
@@ -89,6 +108,7 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
       logDir: join(opts.runDir, 'logs'),
       services,
       traceStore: running.jaeger ? relative(ROOT, join(opts.runDir, 'jaeger')) : null,
+      prometheus: running.prometheus ? running.prometheus.url : null,
       machine: { cpus: cpus().length, load_average: loadavg().map((l) => Math.round(l * 100) / 100) },
     });
     const jsonPath = writeReport(report, opts.reportDir);
@@ -102,9 +122,28 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
     process.off('SIGINT', onInterrupt);
     process.off('SIGTERM', onInterrupt);
     running.stack = undefined;
+    running.prometheus = undefined;
     running.jaeger = undefined;
     running.stopping = undefined;
   }
+}
+
+/** Prometheus scraping every service each second, when it is built (make tools); else none. */
+async function startMetrics(stack: Stack, runDir: string): Promise<RunningPrometheus | undefined> {
+  if (!existsSync(PROMETHEUS_BIN)) {
+    console.log(`(no ${PROMETHEUS_BIN}: running without Prometheus; make demo builds it)`);
+    return undefined;
+  }
+  const prom = await startPrometheus({
+    targets: stackTargets(stack),
+    port: DEMO_PROMETHEUS_PORT,
+    intervalSeconds: SCRAPE_SECONDS,
+    dataDir: join(runDir, 'prometheus'),
+  });
+  console.log(
+    `📈 Prometheus scraping the ${stack.services.length} services every ${SCRAPE_SECONDS} s: ${prom.url}`,
+  );
+  return prom;
 }
 
 /** Jaeger (badger on disk in <runDir>/jaeger) when it is built; without it the demo runs untraced. */
@@ -135,7 +174,8 @@ async function refuseIfRunning(stack: Stack): Promise<void> {
 /** Fresh service data and logs every run; the initialised PGlite template is kept (initdb is slow). */
 function freshRunDir(runDir: string): void {
   for (const n of SERVICE_NAMES) rmSync(join(runDir, 'data', n), { recursive: true, force: true });
-  for (const d of ['logs', 'pids', 'k6', 'jaeger']) rmSync(join(runDir, d), { recursive: true, force: true });
+  for (const d of ['logs', 'pids', 'k6', 'jaeger', 'prometheus'])
+    rmSync(join(runDir, d), { recursive: true, force: true });
   mkdirSync(join(runDir, 'k6'), { recursive: true });
 }
 
@@ -192,6 +232,16 @@ async function runScenario(
   const s = scenarioReport(run);
   out.resultBlock(planned.name, s, s.status, s.problems);
   return run;
+}
+
+/** Adds what Prometheus saw during each scenario, once the last one's final seconds are scraped. */
+async function addPrometheusViews(runs: ScenarioRun[]): Promise<void> {
+  const prom = running.prometheus;
+  const last = runs[runs.length - 1];
+  if (!prom || !last) return;
+  await sleep(Math.max(0, last.k6.endedMs + SCRAPE_SETTLE_MS - Date.now()));
+  for (const run of runs)
+    run.metrics = await scenarioMetrics(prom, run.k6.startedMs, run.k6.endedMs, SCRAPE_SECONDS);
 }
 
 /** A problem with the stack after a scenario (a service died or is not ready), or undefined. */

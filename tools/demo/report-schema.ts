@@ -97,6 +97,27 @@ const resultBlock = {
   duration_s: z.number().min(0),
 };
 
+const series = z.array(z.object({ service: z.string(), points: z.array(z.tuple([z.number(), z.number()])) }));
+
+const prometheus = z
+  .object({
+    window_s: z.number().min(0),
+    services: z.array(
+      z.object({
+        service: z.string(),
+        requests_per_second: z.number().min(0),
+        p95_ms: ms.nullable(),
+        server_error_percent: percent,
+        cpu_percent: z.number().min(0),
+        max_rss_mb: z.number().min(0),
+      }),
+    ),
+    requests_per_second: series,
+    cpu_percent: series,
+  })
+  .nullable()
+  .describe('what the Prometheus scraping every service saw during the scenario');
+
 const scenario = z.object({
   key: z.string().describe('the k6 script, load/scenarios/<key>.ts'),
   name: z.string(),
@@ -128,6 +149,7 @@ const scenario = z.object({
   bottlenecks: z.array(bottleneck),
   error_patterns: z.array(errorPattern),
   plugin_findings: z.array(pluginFindings),
+  prometheus,
 });
 
 export const demoReportSchema = z.object({
@@ -139,6 +161,7 @@ export const demoReportSchema = z.object({
     duration_s: z.number().min(0),
     services: z.array(z.object({ service: z.string(), url: z.string(), version: z.string() })),
     trace_store: z.string().nullable().describe("the run's traces (Jaeger, badger); make trace reads it"),
+    prometheus: z.string().nullable().describe('the URL of the Prometheus that scraped the services'),
     thresholds: z.object({
       latency_ms: ms,
       critical_latency_ms: ms,

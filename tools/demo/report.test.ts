@@ -81,6 +81,7 @@ describe('the demo report', () => {
       logDir: dir,
       services: [{ service: 'order', url: 'http://127.0.0.1:8001', version: '0.1.0' }],
       traceStore: null,
+      prometheus: null,
       machine: { cpus: 2, load_average: [1, 1, 1] },
     });
     const [top] = report.performance_analysis.bottleneck_analysis.critical_services;

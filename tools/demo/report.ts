@@ -21,6 +21,7 @@ import {
 } from './analysis.ts';
 import type { ServiceFindings } from './analytics.ts';
 import type { K6Result } from './k6.ts';
+import type { ScenarioMetrics } from './metrics.ts';
 import type { PlannedScenario } from './plan.ts';
 import { demoReportSchema, type DemoReport, type ScenarioReport } from './report-schema.ts';
 import { byTarget, resultBlock, timeline, type ResultBlock } from './samples.ts';
@@ -33,6 +34,8 @@ export interface ScenarioRun {
   plugins: ServiceFindings[];
   /** Set when a service died or stopped being ready during the scenario. */
   stackProblem?: string | undefined;
+  /** What Prometheus saw during the scenario (undefined when it ran without Prometheus). */
+  metrics?: ScenarioMetrics | undefined;
 }
 
 /** k6 exit codes: 0 all thresholds held, 99 some failed; anything else means k6 itself failed. */
@@ -92,6 +95,8 @@ export interface AssembleInput {
   services: { service: string; url: string; version: string }[];
   /** Where the run's traces are kept (Jaeger's badger store), or null when it ran untraced. */
   traceStore: string | null;
+  /** The demo's Prometheus URL (gone after the run; the numbers are in each scenario). */
+  prometheus: string | null;
   machine: { cpus: number; load_average: number[] };
 }
 
@@ -113,6 +118,7 @@ export function assembleReport(input: AssembleInput): DemoReport {
       duration_s: Math.round((input.endedMs - input.startedMs) / 100) / 10,
       services: input.services,
       trace_store: input.traceStore,
+      prometheus: input.prometheus,
       thresholds: {
         latency_ms: ANALYTICS_LATENCY_THRESHOLD_MS,
         critical_latency_ms: 2 * ANALYTICS_LATENCY_THRESHOLD_MS,
@@ -171,6 +177,7 @@ function scenarioSection(
     bottlenecks: bottlenecks(planned.name, times),
     error_patterns: errorPatterns(planned.name, txns),
     plugin_findings: run.plugins,
+    prometheus: run.metrics ?? null,
     slowest: slowestTransactions(planned.name, txns, SLOWEST_PER_SCENARIO),
   };
 }

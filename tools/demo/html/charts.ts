@@ -261,12 +261,63 @@ export function waterfallChart(r: DemoReport): Chart | undefined {
   };
 }
 
+/** CPU and inbound request rate per service in each scenario, as the demo's Prometheus scraped them. */
+export function prometheusChart(r: DemoReport): Chart | undefined {
+  const measured = r.scenarios.filter((s) => s.prometheus !== null);
+  if (measured.length === 0) return undefined;
+  const services = SERVICE_NAMES.filter((n) =>
+    measured.some((s) => s.prometheus?.services.some((m) => m.service === n)),
+  );
+  const value = (s: (typeof measured)[number], service: string, key: 'cpu_percent' | 'requests_per_second') =>
+    s.prometheus?.services.find((m) => m.service === service)?.[key] ?? 0;
+  const names = measured.map((s) => s.name.replace(/ Test$/, ''));
+  const series = services.flatMap((service) =>
+    (['cpu_percent', 'requests_per_second'] as const).map((key, i) => ({
+      name: service,
+      type: 'bar',
+      xAxisIndex: i,
+      yAxisIndex: i,
+      itemStyle: { color: serviceColor(service) },
+      data: measured.map((s) => Math.round(value(s, service, key) * 10) / 10),
+    })),
+  );
+  return {
+    id: 'prometheus',
+    title: 'What Prometheus saw: CPU and inbound requests per service',
+    caption:
+      "Averages over each scenario from the Prometheus that scraped every service each second: rate(process_cpu_seconds_total) as % of one core (left); the RED histogram's request rate, calls between services included (right).",
+    svg: render(
+      {
+        legend: { top: 8, data: services },
+        grid: [
+          { left: 55, right: 465, top: 60, bottom: 70 },
+          { left: 475, right: 20, top: 60, bottom: 70 },
+        ],
+        xAxis: [0, 1].map((i) => ({
+          type: 'category',
+          data: names,
+          gridIndex: i,
+          axisLabel: { interval: 0, rotate: 30, fontSize: 10 },
+        })),
+        yAxis: [
+          { type: 'value', name: 'CPU %', gridIndex: 0 },
+          { type: 'value', name: 'req/s', gridIndex: 1 },
+        ],
+        series,
+      },
+      360,
+    ),
+    points: series.reduce((n, s) => n + s.data.length, 0),
+  };
+}
+
 export function allCharts(r: DemoReport): Chart[] {
   return [
     latencyChart(r),
     throughputChart(r),
     errorRateChart(r),
     bottleneckChart(r),
+    prometheusChart(r),
     waterfallChart(r),
   ].filter((c): c is Chart => c !== undefined);
 }

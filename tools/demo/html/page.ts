@@ -86,6 +86,17 @@ function slowestTable(r: DemoReport): string {
   return `<table><tr><th>correlation ID</th><th class="l">scenario</th><th>ms</th><th class="l">services</th><th class="l">outcome</th></tr>${rows.join('')}</table><p class="sub">Any of them: <code>make trace ID=&lt;correlation ID&gt;</code></p>`;
 }
 
+function prometheusTable(r: DemoReport): string {
+  const rows = r.scenarios.flatMap((s) =>
+    (s.prometheus?.services ?? []).map(
+      (m) =>
+        `<tr><td>${esc(s.name)}</td><td class="l"><span class="dot" style="background:${serviceColor(m.service)}"></span>${esc(m.service)}</td><td>${n(m.requests_per_second, 1)}</td><td>${m.p95_ms === null ? '–' : n(m.p95_ms)}</td><td>${n(m.server_error_percent, 2)} %</td><td>${n(m.cpu_percent)} %</td><td>${n(m.max_rss_mb)}</td></tr>`,
+    ),
+  );
+  if (rows.length === 0) return '<p>This run had no Prometheus (bin/prometheus missing).</p>';
+  return `<table><tr><th>scenario</th><th class="l">service</th><th>inbound req/s</th><th>p95 ms</th><th>5xx</th><th>CPU</th><th>max RSS MB</th></tr>${rows.join('')}</table><p class="sub">PromQL over each scenario's window, e.g. <code>histogram_quantile(0.95, sum by (service, le) (rate(mmf_http_server_request_duration_seconds_bucket[20s])))</code>.</p>`;
+}
+
 function pluginFindings(r: DemoReport): string {
   return r.scenarios
     .map((s) => {
@@ -114,6 +125,7 @@ ${charts.map(figure).join('\n')}
 <h2>Bottlenecks</h2>${bottleneckTable(r)}
 <h2>Error patterns</h2>${errorTable(r)}
 <h2>Slowest transactions</h2>${slowestTable(r)}
+<h2>Prometheus, per service</h2>${prometheusTable(r)}
 <h2>Plugin findings</h2>${pluginFindings(r)}
 <p class="sub">Written by <code>make demo</code> (tools/demo). Every number was measured in this run.</p>
 </main></body></html>
