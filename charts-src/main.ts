@@ -8,9 +8,9 @@ import { join } from 'node:path';
 import { App, Yaml } from 'cdk8s';
 import { writeRuleFiles } from '../alerts/rules.ts';
 import { writeDashboards } from '../dashboards/main.ts';
-import { LoadChart } from './charts/load-chart.ts';
+import { LoadChart, loadScript } from './charts/load-chart.ts';
 import { NamespaceChart, PetstoreChart } from './charts/petstore-chart.ts';
-import { loadScenarios } from './config/load.ts';
+import { loadRuns } from './config/load.ts';
 import { PROFILES } from './config/profiles.ts';
 import type { Profile } from './config/profiles.ts';
 import { ADDON_VALUES } from './platform/addon-values.ts';
@@ -20,7 +20,9 @@ export function buildApps(profile: Profile, outdir: string): { main: App; load: 
   new NamespaceChart(main, '00-namespace');
   new PetstoreChart(main, '10-petstore', profile);
   const load = new App({ outdir: join(outdir, 'load') });
-  for (const scenario of loadScenarios()) new LoadChart(load, `k6-${scenario}`, profile, scenario);
+  for (const run of loadRuns(profile)) {
+    new LoadChart(load, `k6-${run.name}`, profile, run.scenario, loadScript(run.scenario), run);
+  }
   return { main, load };
 }
 

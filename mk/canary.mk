@@ -12,3 +12,20 @@ canary-demo: install bin/k6 bin/prometheus ## Local promotion (stable + canary p
 .PHONY: canary-schema
 canary-schema: install ## Regenerate tools/canary/canary_report.schema.json from the report's zod schema
 	node tools/canary/report.ts
+
+# The cluster: PROFILE picks the timing, CLUSTER (kind | local) and KUBE_CONTEXT the cluster (mk/cluster.mk).
+.PHONY: promote
+promote: install ## Promote the canary step by step on the cluster, or roll it back (DRY_RUN=1: the plan only)
+	DRY_RUN=$(DRY_RUN) PROFILE=$(PROFILE) KUBE_CONTEXT=$(KUBE_CONTEXT) node tools/canary/promote-cli.ts
+
+# The load of a promotion: the canary scenario as a k6 Job that runs as long as a promotion can last
+# (CANARY_DURATION from the profile), without gating the split, which the promotion moves. Starts the
+# Job and returns; `make promote` then judges what it sends through the gateway.
+.PHONY: canary-load
+canary-load: install bin/k6 ## Start the canary scenario in the cluster as the load of a promotion (returns at once)
+	@mkdir -p build/load
+	bin/k6 archive --quiet load/scenarios/canary.ts -O build/load/canary.tar
+	node charts-src/main.ts dist
+	$(KUBECTL) -n $(NAMESPACE_PETSTORE) delete job k6-canary-promotion --ignore-not-found --wait
+	$(APPLY) dist/$(PROFILE)/load/k6-canary-promotion.k8s.yaml
+	@echo "k6-canary-promotion started: $(KUBECTL) -n $(NAMESPACE_PETSTORE) logs -f job/k6-canary-promotion; next: make promote"

@@ -4,7 +4,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { Chart } from 'cdk8s';
 import type { App } from 'cdk8s';
 import { NAMESPACE } from '../../catalog/services.ts';
-import { SMOKE_SCRIPT } from '../config/load.ts';
+import { SMOKE_SCRIPT, type LoadRun } from '../config/load.ts';
 import type { Profile } from '../config/profiles.ts';
 import { LoadJob } from '../constructs/load-job.ts';
 import type { LoadScript } from '../constructs/load-job.ts';
@@ -20,8 +20,15 @@ export function loadScript(scenario: string): LoadScript {
 }
 
 export class LoadChart extends Chart {
-  constructor(scope: App, id: string, profile: Profile, scenario: string, script = loadScript(scenario)) {
+  constructor(
+    scope: App,
+    id: string,
+    profile: Profile,
+    scenario: string,
+    script = loadScript(scenario),
+    run?: Omit<LoadRun, 'scenario'>,
+  ) {
     super(scope, id, { namespace: NAMESPACE, labels: { 'app.kubernetes.io/part-of': PART_OF } });
-    new LoadJob(this, 'load', { profile, scenario, script });
+    new LoadJob(this, 'load', { profile, scenario, script, ...run });
   }
 }

@@ -2,6 +2,7 @@
 // production cluster is here; per-service facts (ports, call graph, bounds, resources) come from
 // the catalog. A profile is plain data so tests can build variants of it.
 import type { ResourceSpec, ServiceName } from '../../catalog/services.ts';
+import { CANARY_MAX_INTERVALS_PER_STEP, CANARY_STEPS } from '../../catalog/thresholds.ts';
 
 export type ProfileName = 'kind' | 'production';
 
@@ -18,6 +19,11 @@ export interface CanaryAnalysis {
   readonly intervalSeconds: number;
   /** At the last step (100 %) the canary must keep passing for this long before it is promoted. */
   readonly soakSeconds: number;
+}
+
+/** Longest a promotion can take with this timing: every step at its window limit, then the soak. */
+export function maxPromotionSeconds(a: CanaryAnalysis): number {
+  return CANARY_STEPS.length * CANARY_MAX_INTERVALS_PER_STEP * a.intervalSeconds + a.soakSeconds;
 }
 
 export interface Profile {

@@ -23,12 +23,17 @@ export interface LoadJobProps {
   readonly profile: Profile;
   readonly scenario: string;
   readonly script: LoadScript;
+  /** Job name k6-<name>; default the scenario. */
+  readonly name?: string;
+  /** Scenario settings (load/lib/*.ts read them from __ENV). */
+  readonly env?: Readonly<Record<string, string>>;
+  readonly activeDeadlineSeconds?: number;
 }
 
 export class LoadJob extends Construct {
   constructor(scope: Construct, id: string, props: LoadJobProps) {
     super(scope, id);
-    const name = `k6-${props.scenario}`;
+    const name = `k6-${props.name ?? props.scenario}`;
     const gateway = clusterUrl(INGRESS_GATEWAY_RELEASE, INGRESS_NAMESPACE);
     const script = new kplus.ConfigMap(this, 'script', {
       metadata: { name },
@@ -53,7 +58,7 @@ export class LoadJob extends Construct {
       serviceAccount,
       automountServiceAccountToken: false,
       backoffLimit: 0,
-      activeDeadline: Duration.minutes(30),
+      activeDeadline: Duration.seconds(props.activeDeadlineSeconds ?? 30 * 60),
       ttlAfterFinished: Duration.hours(1),
       securityContext: { ensureNonRoot: true, user: K6_UID, group: K6_UID, fsGroup: K6_UID },
     });
@@ -72,6 +77,9 @@ export class LoadJob extends Construct {
         INVENTORY_URL: kplus.EnvValue.fromValue(ingressBaseUrl(gateway, 'inventory')),
         REPORT_DIR: kplus.EnvValue.fromValue('/tmp'),
         K6_NO_USAGE_REPORT: kplus.EnvValue.fromValue('true'),
+        ...Object.fromEntries(
+          Object.entries(props.env ?? {}).map(([k, v]) => [k, kplus.EnvValue.fromValue(v)]),
+        ),
       },
       resources: containerResources(props.profile.loadJob.resources),
       securityContext: containerSecurity(K6_UID),

@@ -17,14 +17,20 @@ export const RELEASES = {
   prometheusAdapter: 'prometheus-adapter',
 } as const;
 
-export const PROMETHEUS_URL = `http://${RELEASES.kubePrometheusStack}-prometheus.${MONITORING_NAMESPACE}.svc`;
+/** The Prometheus kube-prometheus-stack runs (the canary promoter reaches it through the API server). */
+export const PROMETHEUS_SERVICE = {
+  name: `${RELEASES.kubePrometheusStack}-prometheus`,
+  namespace: MONITORING_NAMESPACE,
+  port: 9090,
+} as const;
+export const PROMETHEUS_URL = `http://${PROMETHEUS_SERVICE.name}.${PROMETHEUS_SERVICE.namespace}.svc`;
 
 const REQUEST_COUNT_SERIES = `${METRICS.httpServerDuration.name}_count`;
 
 /** prometheus-adapter: serve the per-pod request rate the HPAs scale on as a custom pods metric. */
 export function prometheusAdapterValues(): Record<string, unknown> {
   return {
-    prometheus: { url: PROMETHEUS_URL, port: 9090 },
+    prometheus: { url: PROMETHEUS_URL, port: PROMETHEUS_SERVICE.port },
     rules: {
       default: false,
       custom: [
