@@ -1,8 +1,9 @@
 ##@ Canary (promotion with a statistical judge; docs/canary.md)
 # PROFILE (kind | production) picks the interval and soak; the thresholds and steps are in the catalog.
 .PHONY: canary-simulate
-canary-simulate: install ## The judge in seeded simulated promotions: PROFILE=production TRIALS=100 RPS=20
-	PROFILE=$(PROFILE) TRIALS=$(or $(TRIALS),100) RPS=$(or $(RPS),20) node tools/canary/simulate.ts
+# Production timing unless PROFILE is given on the command line (mk/cluster.mk defaults it to kind).
+canary-simulate: install ## The judge in seeded simulated promotions: [PROFILE=production] [TRIALS=100] [RPS=20]
+	PROFILE=$(if $(filter command line,$(origin PROFILE)),$(PROFILE),production) TRIALS=$(or $(TRIALS),100) RPS=$(or $(RPS),20) node tools/canary/simulate.ts
 
 .PHONY: canary-demo
 canary-demo: install bin/k6 bin/prometheus ## Local promotion (stable + canary petstore, router, Prometheus, k6): CANARY=good|bad|idle

@@ -10,7 +10,6 @@ import {
   LocalCanary,
   type LocalScenario,
 } from './local-canary.ts';
-import { planFor } from './plan.ts';
 import { planText, progressLine, realClock, resultLine } from './progress.ts';
 
 const scenario = process.argv[2] as LocalScenario;
@@ -43,6 +42,7 @@ try {
   console.log(
     `router (the gateway VirtualService) ${local.routerUrl}; petstore ${stable} stable, ${canary} canary`,
   );
+  console.log(`Prometheus ${local.prometheusUrl}, scraping both versions every second`);
   const what = {
     good: 'a healthy canary',
     bad: `the canary failing ${BAD_CANARY_ERROR_RATE * 100} % of its requests`,
@@ -51,7 +51,7 @@ try {
   console.log(
     `load: ${scenario === 'idle' ? 'none' : `k6 canary scenario at ${DEMO_TIMING.rps} requests/s`} (${what})`,
   );
-  console.log(planText(planFor(DEMO_TIMING.analysis, { fromWeight: 10 })));
+  console.log(planText(local.plan(DEMO_TIMING)));
   const since = realClock.now();
   const run = await local.promote(scenario, DEMO_TIMING, (e) =>
     console.log(progressLine(e, realClock, since)),

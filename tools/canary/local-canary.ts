@@ -15,14 +15,14 @@ import { startPrometheus, type RunningPrometheus } from '../observe/prometheus.t
 import { freePorts } from '../lib/ports.ts';
 import { ROOT, Stack } from '../stack/stack.ts';
 import { chartRouting } from './chart-routing.ts';
-import { planFor } from './plan.ts';
+import { planFor, type Plan } from './plan.ts';
 import { appSource, prometheusMetrics, type Versions } from './prometheus-metrics.ts';
 import { realClock } from './progress.ts';
 import { runPromotion, type ProgressEvent, type PromotionResult } from './promotion.ts';
 import { buildReport, writeReport, type CanaryReport } from './report.ts';
 import { routerWeights } from './router-weights.ts';
 import { startRouter, type Resolver, type Router } from './router.ts';
-import type { Destination, VirtualService } from './virtual-service.ts';
+import { canaryWeightOf, type Destination, type VirtualService } from './virtual-service.ts';
 
 export type LocalScenario = 'good' | 'bad' | 'idle';
 export const LOCAL_SCENARIOS: readonly LocalScenario[] = ['good', 'bad', 'idle'];
@@ -212,6 +212,10 @@ export class LocalCanary {
     return this.need(this.router).url;
   }
 
+  get prometheusUrl(): string {
+    return this.need(this.prometheus).url;
+  }
+
   get canaryUrl(): string {
     return this.need(this.stacks[2]).url(SERVICE);
   }
@@ -219,6 +223,14 @@ export class LocalCanary {
   private need<T>(x: T | undefined): T {
     if (x === undefined) throw new Error('the local canary is not running');
     return x;
+  }
+
+  /** The plan of a promotion from the chart's split. */
+  plan(timing: LocalTiming): Plan {
+    return planFor(timing.analysis, {
+      fromWeight: canaryWeightOf(this.gateway, this.routing.split),
+      ...(timing.minRequests === undefined ? {} : { minRequests: timing.minRequests }),
+    });
   }
 
   /** One promotion from the chart's split: faults and load per scenario, then the report. */
@@ -237,10 +249,7 @@ export class LocalCanary {
     try {
       if (k6) await this.waitForLoad(router, k6);
       const weights = routerWeights(router, this.routing.split);
-      const plan = planFor(timing.analysis, {
-        fromWeight: await weights.read(),
-        ...(timing.minRequests === undefined ? {} : { minRequests: timing.minRequests }),
-      });
+      const plan = this.plan(timing);
       const startedAt = new Date();
       const metrics = prometheusMetrics(
         (q) => prometheus.query(q),
