@@ -30,3 +30,9 @@ canary-load: install bin/k6 ## Start the canary scenario in the cluster as the l
 	$(KUBECTL) -n $(NAMESPACE_PETSTORE) delete job k6-canary-promotion --ignore-not-found --wait
 	$(APPLY) dist/$(PROFILE)/load/k6-canary-promotion.k8s.yaml
 	@echo "k6-canary-promotion started: $(KUBECTL) -n $(NAMESPACE_PETSTORE) logs -f job/k6-canary-promotion; next: make promote"
+
+# The three demo outcomes, scaled down, on one stack (about 75 s here): test/e2e/canary-demo.e2e.ts.
+TEST_TARGETS += canary-test
+.PHONY: canary-test
+canary-test: install bin/k6 bin/prometheus ## The local canary demo scaled down: good promoted, bad rolled back, idle halted
+	vitest run --config vitest.canary.config.ts

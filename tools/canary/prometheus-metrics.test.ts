@@ -1,5 +1,5 @@
 // The promoter's queries and how their answers become per-version counters. The app view runs
-// against a real Prometheus in test/e2e/canary-demo.test.ts; Istio's metrics exist only in a cluster,
+// against a real Prometheus in test/e2e/canary-demo.e2e.ts; Istio's metrics exist only in a cluster,
 // so here the queries are parsed and the answers are the shapes Prometheus returns.
 import { parser } from '@prometheus-io/lezer-promql';
 import { describe, expect, it } from 'vitest';

@@ -1,15 +1,14 @@
-// The local canary demo, scaled down: one stack (petstore stable and canary, the rest of the services,
+// make canary-test: the local canary demo, scaled down: one stack (petstore stable and canary, the rest of the services,
 // a real Prometheus, the router on the synthesized gateway VirtualService) and three promotions on
 // it, each with k6 load through the router: good is promoted through every step, bad (the canary
 // failing a share of its requests) is rolled back by the 30 % step for its error rate, idle (no
 // load) halts. Each writes a report that validates against the committed JSON Schema.
-import { cp, mkdtemp, readdir, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LocalCanary, type LocalTiming } from '../../tools/canary/local-canary.ts';
 import { validateReport } from '../../tools/canary/report.ts';
-import { ensurePgliteTemplate, pgliteRoot } from '../support/pglite-template.ts';
 
 /** 5 s intervals, 5 s soak, windows judged from 20 canary requests (40/s: 20 per interval at 10 %). */
 const SCALED: LocalTiming = { analysis: { intervalSeconds: 5, soakSeconds: 5 }, rps: 40, minRequests: 20 };
@@ -19,10 +18,6 @@ let local: LocalCanary;
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'mmf-canary-'));
-  // The test run's PGlite template instead of an initdb of the stack's own (seconds on a busy machine).
-  await cp(await ensurePgliteTemplate(await pgliteRoot()), join(dir, 'run', 'data', '.template'), {
-    recursive: true,
-  });
   local = await LocalCanary.start({ runDir: join(dir, 'run'), reportsDir: join(dir, 'reports') });
 }, 120_000);
 
