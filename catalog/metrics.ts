@@ -58,6 +58,12 @@ export const METRICS = {
     type: 'counter',
     labels: ['target', 'operation'],
   }),
+  idempotencyRequests: def({
+    name: 'mmf_idempotency_requests_total',
+    help: 'Requests with an Idempotency-Key by route and outcome (executed, resumed, replayed, in_flight, mismatch)',
+    type: 'counter',
+    labels: ['route', 'outcome'],
+  }),
   circuitBreakerState: def({
     name: 'mmf_circuit_breaker_state',
     help: 'Circuit breaker state per downstream target, one-hot: 1 for the current state (closed, open, half_open)',

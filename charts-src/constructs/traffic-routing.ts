@@ -10,9 +10,16 @@ import type { DownstreamCall, ServiceName } from '../../catalog/services.ts';
 import type { CanaryConfig } from '../config/profiles.ts';
 import { typedObject } from '../lib/typed.ts';
 
-/** Mesh retries only where the request surely never reached the app: the kit retries the rest
- * itself, and retrying 5xx here too would multiply attempts (and could repeat a POST). */
-export const MESH_RETRY_ON = 'connect-failure,refused-stream,unavailable,cancelled';
+/**
+ * The mesh retries a request only when it provably never reached the service: the connection could
+ * not be made (connect-failure) or the stream was refused before the app saw it (refused-stream).
+ * Never on 5xx, resets or timeouts, where a POST may have executed: the callers retry those
+ * themselves, with an Idempotency-Key (docs/exactly-once.md). Every route states its retries, because
+ * a route without them gets Istio's default, which also retries 503s. A chart test fails if this widens.
+ */
+export const MESH_RETRY_ON = 'connect-failure,refused-stream';
+/** Retries of routes without a catalog edge (callers outside the call graph): Istio's default count. */
+const DEFAULT_RETRIES = { attempts: 2, retryOn: MESH_RETRY_ON } as const;
 /** Seed: gateway -> storefront 3 attempts of 2 s within 10 s. */
 export const INGRESS_ROUTE = { timeoutMs: 10_000, attempts: 3, perTryTimeoutMs: 2_000 } as const;
 /** DestinationRule subset names (pods selected by their `version` label). */
@@ -61,7 +68,7 @@ export function routesFor(
           retryOn: MESH_RETRY_ON,
         },
       }
-    : {};
+    : { retries: DEFAULT_RETRIES };
   const routes: HttpRoute[] = [];
   if (canary) {
     for (const { header, value } of CANARY_HEADERS) {

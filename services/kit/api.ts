@@ -5,6 +5,17 @@ import { context, trace } from '@opentelemetry/api';
 import type { z } from 'zod';
 import { openapiDocument, type OpenApiInfo, type Operation } from './contract.ts';
 import { HttpError } from './errors.ts';
+import {
+  fingerprint,
+  IDEMPOTENCY_KEY_HEADER,
+  readKey,
+  runIdempotently,
+  wire,
+  type IdempotencyOutcome,
+  type IdempotentCall,
+  type WireResponse,
+} from './idempotency/protocol.ts';
+import type { IdempotencyStore } from './idempotency/store.ts';
 
 export interface Reply {
   status?: number;
@@ -19,9 +30,16 @@ export interface RouteInput<B, Q, P, H> {
   headers: H;
   req: Request;
   res: Response;
+  /** Set on operations with an Idempotency-Key when the request carries one. */
+  idempotency?: IdempotentCall;
 }
 
 export interface RouteDef<B, Q, P, H> extends Operation<B, Q, P, H> {
+  /**
+   * For an operation with an Idempotency-Key: whose key space a key lives in, i.e. the caller as the
+   * request names it (the customer, or a resource that belongs to one). One key in two scopes is two keys.
+   */
+  idempotencyScope?(input: RouteInput<B, Q, P, H>): string;
   handler(input: RouteInput<B, Q, P, H>): Promise<Reply> | Reply;
 }
 
@@ -49,17 +67,59 @@ function parse<T>(location: string, schema: z.ZodType<T> | undefined, value: unk
 
 const BODY_METHODS = new Set(['post', 'put', 'patch']);
 
+export interface ApiOptions {
+  beforeBusiness?: RequestHandler[];
+  /** Where operations with an Idempotency-Key keep their keys (stateful services). */
+  idempotency?: IdempotencyStore;
+  onIdempotency?(route: string, outcome: IdempotencyOutcome): void;
+}
+
+function send(res: Response, response: WireResponse): void {
+  res.set(response.headers);
+  res.status(response.status);
+  if (response.body === null) res.end();
+  else res.type('application/json').send(response.body);
+}
+
 export class Api {
   private readonly routes: AnyRoute[] = [];
   readonly router = Router();
-  private readonly beforeBusiness: RequestHandler[];
+  private readonly opts: ApiOptions;
 
-  constructor(opts: { beforeBusiness?: RequestHandler[] } = {}) {
-    this.beforeBusiness = opts.beforeBusiness ?? [];
+  constructor(opts: ApiOptions = {}) {
+    this.opts = opts;
+  }
+
+  /** Runs the handler of an operation with an Idempotency-Key under its key (plainly without one). */
+  private async idempotent(
+    route: AnyRoute,
+    input: RouteInput<unknown, unknown, unknown, unknown>,
+  ): Promise<WireResponse> {
+    const { req } = input;
+    const key = readKey(req.get(IDEMPOTENCY_KEY_HEADER), route.idempotencyKey === 'required');
+    const execute = async (call?: IdempotentCall): Promise<WireResponse> => {
+      const reply = await route.handler(call ? { ...input, idempotency: call } : input);
+      return wire(reply.status ?? 200, reply.body, reply.headers);
+    };
+    const store = this.opts.idempotency;
+    if (key === undefined || !store || !route.idempotencyScope) return execute();
+    const request = {
+      scope: route.idempotencyScope(input),
+      key,
+      fingerprint: fingerprint(route.method, `${req.baseUrl}${req.path}`, input.body),
+    };
+    return runIdempotently(store, request, execute, (outcome) =>
+      this.opts.onIdempotency?.(route.path, outcome),
+    );
   }
 
   route<B = undefined, Q = undefined, P = undefined, H = undefined>(def: RouteDef<B, Q, P, H>): void {
     const route = def as unknown as AnyRoute;
+    if (route.idempotencyKey && (!route.idempotencyScope || !this.opts.idempotency)) {
+      throw new Error(
+        `${def.method.toUpperCase()} ${def.path}: an Idempotency-Key needs an idempotencyScope and the service's database`,
+      );
+    }
     this.routes.push(route);
     const spanName = `${def.method.toUpperCase()} ${def.path}`;
     const handler: RequestHandler = async (req, res) => {
@@ -78,13 +138,17 @@ export class Api {
         req,
         res,
       };
+      if (route.idempotencyKey) {
+        send(res, await this.idempotent(route, input));
+        return;
+      }
       const reply = await route.handler(input);
       if (reply.headers) res.set(reply.headers);
       res.status(reply.status ?? 200);
       if (reply.body === undefined) res.end();
       else res.json(reply.body);
     };
-    const chain = def.business ? [...this.beforeBusiness, handler] : [handler];
+    const chain = def.business ? [...(this.opts.beforeBusiness ?? []), handler] : [handler];
     this.router[def.method](def.path, ...chain);
   }
 

@@ -69,6 +69,7 @@ export interface CallOptions {
 export interface CallResult<T> {
   status: number;
   body: T;
+  headers: Headers;
 }
 
 export interface ClientOptions {
@@ -188,6 +189,6 @@ export class ServiceClient {
       // Keep the raw text: a non-JSON answer is still worth reporting.
     }
     if (res.status >= 500) throw new ServerError(res.status, body);
-    return { status: res.status, body: body as T };
+    return { status: res.status, body: body as T, headers: res.headers };
   }
 }

@@ -42,6 +42,15 @@ const baseShape = {
   SHUTDOWN_DRAIN_DELAY_MS: ms.default(0),
   CIRCUIT_HALF_OPEN_MS: ms.default(5_000),
   CIRCUIT_CONSECUTIVE_FAILURES: z.coerce.number().int().min(1).default(5),
+  /** Idempotency keys are remembered this long after their first request (at least a day). */
+  IDEMPOTENCY_RETENTION_HOURS: z.coerce
+    .number()
+    .min(24, 'keys are kept at least 24 hours')
+    .max(24 * 365)
+    .default(24),
+  /** A request executing under a key renews its hold every third of this; a crashed one frees it after it. */
+  IDEMPOTENCY_LEASE_MS: z.coerce.number().int().min(300).max(600_000).default(10_000),
+  IDEMPOTENCY_SWEEP_MS: z.coerce.number().int().min(1000).default(600_000),
   ANALYTICS_LATENCY_THRESHOLD_MS: z.coerce.number().positive().optional(),
   ANALYTICS_ERROR_THRESHOLD_PERCENT: z.coerce.number().positive().optional(),
   ...Object.fromEntries(

@@ -4,6 +4,9 @@
 // service's contract.ts holds its operations; other services and tools import only that module.
 import { z } from 'zod';
 import { CORRELATION_HEADER, CORRELATION_ID_PATTERN } from './correlation.ts';
+import { keyParameter, PROTOCOL_RESPONSES } from './idempotency/protocol.ts';
+
+export { KEY_PATTERN as IDEMPOTENCY_KEY_PATTERN } from './idempotency/protocol.ts';
 
 export type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
 
@@ -20,6 +23,8 @@ export interface Operation<B = unknown, Q = unknown, P = unknown, H = unknown> {
   responses: Record<number, string>;
   /** Business routes answer 503 when the service is marked unavailable by a fault. */
   business?: boolean;
+  /** Honours an Idempotency-Key header (services/kit/idempotency/protocol.ts), optional or required. */
+  idempotencyKey?: 'optional' | 'required';
 }
 
 /** Declares one operation (keeps the schema types for the handler bound to it). */
@@ -54,6 +59,7 @@ function parameters(op: AnyOperation): object[] {
       out.push({ name, in: location, required: json.required?.includes(name) ?? false, schema: prop });
     }
   }
+  if (op.idempotencyKey) out.push(keyParameter(op.idempotencyKey === 'required'));
   return out;
 }
 
@@ -94,8 +100,19 @@ function kitResponses(op: AnyOperation): Record<number, string> {
   return out;
 }
 
+/** The operation's own answers, and those the Idempotency-Key protocol adds (409, 422). */
+function ownResponses(op: AnyOperation): Record<number, string> {
+  if (!op.idempotencyKey) return op.responses;
+  const out = { ...op.responses };
+  for (const [status, description] of Object.entries(PROTOCOL_RESPONSES)) {
+    const code = Number(status);
+    out[code] = out[code] ? `${out[code]}; or ${description}` : description;
+  }
+  return out;
+}
+
 function responses(op: AnyOperation): Record<string, object> {
-  const all: Record<number, string> = { ...kitResponses(op), ...op.responses };
+  const all: Record<number, string> = { ...kitResponses(op), ...ownResponses(op) };
   return Object.fromEntries(
     Object.entries(all).map(([status, description]) => [
       status,

@@ -7,13 +7,34 @@ export class HttpError extends Error {
   readonly status: number;
   readonly code: string;
   readonly details: Record<string, unknown> | undefined;
+  /** Response headers that go with the error, e.g. Retry-After. */
+  readonly headers: Record<string, string> | undefined;
 
-  constructor(status: number, code: string, message: string, details?: Record<string, unknown>) {
+  constructor(
+    status: number,
+    code: string,
+    message: string,
+    details?: Record<string, unknown>,
+    headers?: Record<string, string>,
+  ) {
     super(message);
     this.status = status;
     this.code = code;
     this.details = details;
+    this.headers = headers;
   }
+}
+
+/** "Come back later": a 409 (or 503) with Retry-After, never stored as a final idempotent answer. */
+export function retryLater(
+  status: 409 | 503,
+  code: string,
+  message: string,
+  retryAfterMs: number,
+  details?: Record<string, unknown>,
+): HttpError {
+  const seconds = Math.max(1, Math.ceil(retryAfterMs / 1000));
+  return new HttpError(status, code, message, details, { 'Retry-After': String(seconds) });
 }
 
 export const badRequest = (message: string, details?: Record<string, unknown>): HttpError =>
@@ -54,6 +75,7 @@ export function errorMiddleware(logger: ErrorLogger): ErrorRequestHandler {
       return;
     }
     if (err instanceof HttpError) {
+      if (err.headers) res.set(err.headers);
       res.status(err.status).json(errorBody(err.code, err.message, err.details));
       return;
     }

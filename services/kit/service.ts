@@ -17,6 +17,7 @@ import { loadConfig, type BaseConfig } from './config.ts';
 import { runWithContext } from './context.ts';
 import { CORRELATION_HEADER, CORRELATION_ID_PATTERN, newCorrelationId } from './correlation.ts';
 import { openDatabase, migrate, type Database } from './db/index.ts';
+import { IdempotencyStore, idempotencyMigrations } from './idempotency/store.ts';
 import { errorBody, errorMiddleware, HttpError } from './errors.ts';
 import { FAULT_HEADER, Faults, faultSetSchema } from './faults.ts';
 import { Metrics } from './metrics.ts';
@@ -183,9 +184,19 @@ export async function startService<S extends z.ZodRawShape, E extends string>(
         ? { url: config.DATABASE_URL }
         : { dataDir: config.DATA_DIR ?? `.run/data/${def.name}` },
     );
-    const applied = await migrate(db, def.name, def.migrationsDir);
+    const applied = [
+      ...(await migrate(db, def.name, def.migrationsDir)),
+      // The kit's own tables, tracked apart from the service's (<service>_kit_schema_migrations).
+      ...(await migrate(db, `${def.name}_kit`, idempotencyMigrations(def.name))),
+    ];
     if (applied.length) logger.info({ applied }, 'migrations applied');
   }
+  const idempotency =
+    db &&
+    new IdempotencyStore(db, def.name, {
+      leaseMs: config.IDEMPOTENCY_LEASE_MS,
+      retentionMs: config.IDEMPOTENCY_RETENTION_HOURS * 3_600_000,
+    });
 
   const clients = new Map<ServiceName, ServiceClient>();
   const timers: NodeJS.Timeout[] = [];
@@ -199,7 +210,12 @@ export async function startService<S extends z.ZodRawShape, E extends string>(
       throw new HttpError(500, 'fault_injected', `${def.name} failed (injected fault)`);
     next();
   };
-  const api = new Api({ beforeBusiness: [businessFaults] });
+  const idempotencyRequests = metrics.counter('idempotencyRequests');
+  const api = new Api({
+    beforeBusiness: [businessFaults],
+    ...(idempotency ? { idempotency } : {}),
+    onIdempotency: (route, outcome) => idempotencyRequests.inc({ route, outcome }),
+  });
 
   const kit: Kit<Config<S>, E> = {
     config,
@@ -262,6 +278,12 @@ export async function startService<S extends z.ZodRawShape, E extends string>(
   audit.subscribe((e) => plugins.dispatch(e));
 
   const hooks = (await def.setup(kit)) ?? {};
+  if (idempotency) {
+    kit.every(config.IDEMPOTENCY_SWEEP_MS, 'purge-idempotency-keys', async () => {
+      const purged = await idempotency.purgeExpired();
+      if (purged) logger.info({ purged }, 'expired idempotency keys purged');
+    });
+  }
 
   let ready = false;
   const app = express();

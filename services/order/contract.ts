@@ -52,14 +52,16 @@ export const operations = {
   createOrder: operation({
     method: 'post',
     path: '/orders',
-    summary: 'Place an order: reserve stock, charge the customer, commit the stock (or compensate)',
+    summary:
+      'Place an order: reserve stock, charge the customer, commit the stock (or compensate); send an Idempotency-Key to retry safely',
     body: createOrderBody,
     business: true,
+    idempotencyKey: 'optional',
     responses: {
       201: 'order confirmed',
       400: 'invalid request',
       402: 'payment declined, failed or rejected by the fraud check (order failed, stock released)',
-      409: 'insufficient stock or reservation expired (order failed)',
+      409: "insufficient stock or reservation expired (order failed); with an Idempotency-Key, also order_failed (the key's order failed on our side and was rolled back) or order_in_progress with Retry-After (another process is finishing it)",
       422: 'unknown product (order failed)',
       503: 'a dependency is unavailable (order failed, or compensating until it is back)',
     },

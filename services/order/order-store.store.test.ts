@@ -1,7 +1,7 @@
 // Runs on PGlite (default project) and on a real PostgreSQL server (postgres project).
 import { describe, expect, it } from 'vitest';
 import { openReplicaDatabases } from '../../test/support/test-database.ts';
-import { OrderStore } from './order-store.ts';
+import { OrderStore, type OrderRow } from './order-store.ts';
 
 const MIGRATIONS = new URL('./migrations', import.meta.url).pathname;
 const replicaDatabases = () => openReplicaDatabases('order', MIGRATIONS);
@@ -22,9 +22,9 @@ const newOrder = (id: string) => ({
 describe('OrderStore', () => {
   it('records each saga step and ends with a completion time', async () => {
     const [store] = await replicas(60_000);
-    await store.create(newOrder('ORD-A'));
-    await store.transition('ORD-A', { status: 'reserved', step: 'inventory_reserved', total_cents: 1299 });
-    const done = await store.transition('ORD-A', { status: 'confirmed', step: 'order_confirmed' });
+    const created = await store.create(newOrder('ORD-A'));
+    await store.transition(created, { status: 'reserved', step: 'inventory_reserved', total_cents: 1299 });
+    const done = await store.transition(created, { status: 'confirmed', step: 'order_confirmed' });
     expect(done).toMatchObject({
       status: 'confirmed',
       total_cents: 1299,
@@ -41,5 +41,19 @@ describe('OrderStore', () => {
     const [x, y] = await Promise.all([a.claimAbandoned(10, []), b.claimAbandoned(10, [])]);
     expect(x.length + y.length).toBe(1);
     expect(await a.claimAbandoned(10, [])).toHaveLength(0); // the claim renewed the lease
+  });
+
+  it('fences a driver that lost its lease: only the new driver moves the order on', async () => {
+    const [a, b] = await replicas(300);
+    const first = await a.create(newOrder('ORD-C'));
+    await new Promise((r) => setTimeout(r, 400)); // the first driver stalls past its lease
+    const second = await b.claim('ORD-C');
+    expect(second).toBeDefined();
+    expect(await a.claim('ORD-C')).toBeUndefined(); // the claim renewed the lease
+    await expect(a.transition(first, { status: 'reserved' })).rejects.toMatchObject({
+      status: 409,
+      code: 'order_in_progress',
+    });
+    expect((await b.transition(second as OrderRow, { status: 'reserved' })).status).toBe('reserved');
   });
 });

@@ -1,5 +1,7 @@
-// Orders in SQL. Every saga transition is one UPDATE that also renews the lease.
-import type { Database } from '../kit/index.ts';
+// Orders in SQL. Every saga transition is one UPDATE that also renews the lease, and only the driver
+// holding the lease (lease_owner) may make it: a driver that lost its lease gets leaseLost().
+import { randomUUID } from 'node:crypto';
+import { retryLater, type Database, type HttpError, type Queryable } from '../kit/index.ts';
 
 export type OrderStatus = 'pending' | 'reserved' | 'paid' | 'confirmed' | 'compensating' | 'failed';
 export const FINAL: readonly OrderStatus[] = ['confirmed', 'failed'];
@@ -22,6 +24,10 @@ export interface OrderRow {
   payment_id: string | null;
   failure_code: string | null;
   failure_reason: string | null;
+  /** The HTTP status the failure was answered with. */
+  failure_status: number | null;
+  idempotency_key: string | null;
+  lease_owner: string | null;
   steps: string[];
   lease_until: Date;
   created_at: Date;
@@ -37,7 +43,22 @@ export interface Transition {
   payment_id?: string;
   failure_code?: string;
   failure_reason?: string;
+  failure_status?: number;
 }
+
+/** What a saga driver that lost its lease answers: another driver owns the order now; retry. */
+export function leaseLost(orderId: string): HttpError {
+  return retryLater(
+    409,
+    'order_in_progress',
+    `order ${orderId} is being completed by another process; retry to get its outcome`,
+    1000,
+    { order_id: orderId },
+  );
+}
+
+/** Who drives an order: the row's id and the lease owner the driver claimed it with. */
+export type Driven = Pick<OrderRow, 'id' | 'lease_owner'>;
 
 export class OrderStore {
   private readonly db: Database;
@@ -48,16 +69,23 @@ export class OrderStore {
     this.leaseMs = leaseMs;
   }
 
-  async create(o: {
-    id: string;
-    correlation_id: string;
-    customer_id: string;
-    items: OrderItem[];
-    shipping_address: unknown;
-  }): Promise<OrderRow> {
-    const r = await this.db.query<OrderRow>(
-      `INSERT INTO order_orders (id, correlation_id, customer_id, items, shipping_address, status, reservation_id, steps, lease_until)
-       VALUES ($1, $2, $3, $4::jsonb, $5::jsonb, 'pending', $6, '["order_persisted"]'::jsonb, now() + make_interval(secs => $7::double precision))
+  /** A new pending order, driven by its creator (in `q`, e.g. with its idempotency key bound). */
+  async create(
+    o: {
+      id: string;
+      correlation_id: string;
+      customer_id: string;
+      items: OrderItem[];
+      shipping_address: unknown;
+      idempotency_key?: string | undefined;
+    },
+    q: Queryable = this.db,
+  ): Promise<OrderRow> {
+    const r = await q.query<OrderRow>(
+      `INSERT INTO order_orders (id, correlation_id, customer_id, items, shipping_address, status, reservation_id, steps,
+         lease_until, lease_owner, idempotency_key)
+       VALUES ($1, $2, $3, $4::jsonb, $5::jsonb, 'pending', $6, '["order_persisted"]'::jsonb,
+         now() + make_interval(secs => $7::double precision), $8, $9)
        RETURNING *`,
       [
         o.id,
@@ -67,12 +95,15 @@ export class OrderStore {
         JSON.stringify(o.shipping_address ?? null),
         `RSV-${o.id}`,
         this.leaseMs / 1000,
+        randomUUID(),
+        o.idempotency_key ?? null,
       ],
     );
     return r.rows[0] as OrderRow;
   }
 
-  async transition(id: string, t: Transition): Promise<OrderRow> {
+  /** Moves the order on, if `order.lease_owner` still holds its lease; throws leaseLost otherwise. */
+  async transition(order: Driven, t: Transition): Promise<OrderRow> {
     const final = FINAL.includes(t.status);
     const r = await this.db.query<OrderRow>(
       `UPDATE order_orders SET
@@ -83,12 +114,13 @@ export class OrderStore {
          payment_id = COALESCE($6, payment_id),
          failure_code = COALESCE($7, failure_code),
          failure_reason = COALESCE($8, failure_reason),
+         failure_status = COALESCE($12, failure_status),
          lease_until = now() + make_interval(secs => $9::double precision),
          updated_at = now(),
          completed_at = CASE WHEN $10 THEN now() ELSE completed_at END
-       WHERE id = $1 RETURNING *`,
+       WHERE id = $1 AND lease_owner IS NOT DISTINCT FROM $11 RETURNING *`,
       [
-        id,
+        order.id,
         t.status,
         t.step ?? null,
         t.total_cents ?? null,
@@ -98,9 +130,12 @@ export class OrderStore {
         t.failure_reason ?? null,
         this.leaseMs / 1000,
         final,
+        order.lease_owner,
+        t.failure_status ?? null,
       ],
     );
-    return r.rows[0] as OrderRow;
+    if (!r.rows[0]) throw leaseLost(order.id);
+    return r.rows[0];
   }
 
   async get(id: string): Promise<OrderRow | undefined> {
@@ -116,6 +151,17 @@ export class OrderStore {
     ).rows;
   }
 
+  /** Takes over one unfinished order whose driver's lease expired; undefined when it is not due. */
+  async claim(id: string): Promise<OrderRow | undefined> {
+    const r = await this.db.query<OrderRow>(
+      `UPDATE order_orders SET lease_owner = $3, lease_until = now() + make_interval(secs => $2::double precision),
+         updated_at = now()
+       WHERE id = $1 AND status NOT IN ('confirmed', 'failed') AND lease_until < now() RETURNING *`,
+      [id, this.leaseMs / 1000, randomUUID()],
+    );
+    return r.rows[0];
+  }
+
   /** Claims unfinished orders whose driver's lease expired, renewing the lease for the new driver. */
   async claimAbandoned(limit: number, skip: readonly string[]): Promise<OrderRow[]> {
     return this.db.transaction(async (tx) => {
@@ -127,9 +173,10 @@ export class OrderStore {
       );
       if (!due.rows.length) return [];
       const claimed = await tx.query<OrderRow>(
-        `UPDATE order_orders SET lease_until = now() + make_interval(secs => $2::double precision), updated_at = now()
+        `UPDATE order_orders SET lease_until = now() + make_interval(secs => $2::double precision), updated_at = now(),
+           lease_owner = $3 || ':' || id
          WHERE id = ANY($1::text[]) RETURNING *`,
-        [due.rows.map((r) => r.id), this.leaseMs / 1000],
+        [due.rows.map((r) => r.id), this.leaseMs / 1000, randomUUID()],
       );
       return claimed.rows;
     });

@@ -69,7 +69,12 @@ export class OrderSaga {
           path: '/reservations',
           operation: 'reserve',
           idempotent: true,
-          body: { reservation_id: order.reservation_id, order_id: order.id, items: order.items },
+          body: {
+            reservation_id: order.reservation_id,
+            order_id: order.id,
+            // A resumed saga's items already carry prices; the reservation wants the cart only.
+            items: order.items.map(({ product_id, quantity }) => ({ product_id, quantity })),
+          },
         }),
       ));
     } catch (err) {
@@ -92,7 +97,7 @@ export class OrderSaga {
       unit_price: i.unit_price,
     }));
     const totalCents = toCents(r.total_amount);
-    order = await store.transition(order.id, {
+    order = await store.transition(order, {
       status: 'reserved',
       step: 'inventory_reserved',
       total_cents: totalCents,
@@ -132,7 +137,7 @@ export class OrderSaga {
       return this.fail(order, failure, { release: true, void: true });
     }
     const paymentId = (charged.body as PaymentAnswer).payment_id;
-    order = await store.transition(order.id, {
+    order = await store.transition(order, {
       status: 'paid',
       step: 'payment_processed',
       payment_id: paymentId,
@@ -147,6 +152,27 @@ export class OrderSaga {
     });
 
     return this.commitAndConfirm(order);
+  }
+
+  /**
+   * Finishes an order for a client that retried its request (same Idempotency-Key) after the first
+   * driver died: the client still wants the order, so a saga that had not yet charged rolls forward
+   * from where it stopped (every step is idempotent); one that was paid or compensating is finished
+   * as recovery would. Resolves with the order as it ended (failures included).
+   */
+  async resume(order: OrderRow): Promise<OrderRow> {
+    if (order.status !== 'pending' && order.status !== 'reserved') return this.recover(order);
+    this.d.audit.emit(
+      'order_recovered',
+      { order_id: order.id, found_status: order.status, resolution: 'resume' },
+      order.correlation_id,
+    );
+    try {
+      return await this.run(order);
+    } catch (err) {
+      if (err instanceof HttpError) return (await this.d.store.get(order.id)) as OrderRow;
+      throw err;
+    }
   }
 
   /** Finishes a saga whose driver died, from the state it was left in. */
@@ -209,7 +235,7 @@ export class OrderSaga {
           : unexpected('inventory', committed.status, e?.message);
       return this.fail(order, failure, { release: true, void: true });
     }
-    order = await this.d.store.transition(order.id, { status: 'confirmed', step: 'order_confirmed' });
+    order = await this.d.store.transition(order, { status: 'confirmed', step: 'order_confirmed' });
     this.d.audit.emit('order_inventory_committed', {
       ...who,
       reservation_id: order.reservation_id,
@@ -247,11 +273,12 @@ export class OrderSaga {
         ? cause
         : new SagaFailure(500, 'internal_error', (cause as Error)?.message ?? String(cause));
     const who = { order_id: order.id, customer_id: order.customer_id };
-    await this.d.store.transition(order.id, {
+    await this.d.store.transition(order, {
       status: 'compensating',
       step: 'compensation_started',
       failure_code: failure.code,
       failure_reason: failure.message,
+      failure_status: failure.status,
     });
     this.d.audit.emit('order_compensation_started', { ...who, reason: failure.code });
     // Each compensation is attempted even if another fails (stock goes back on sale while payment is
@@ -299,7 +326,7 @@ export class OrderSaga {
         details: { ...failure.details, order_id: order.id, status: 'compensating' },
       });
     }
-    await this.d.store.transition(order.id, { status: 'failed', step: 'compensated' });
+    await this.d.store.transition(order, { status: 'failed', step: 'compensated' });
     if (undo.void || undo.release) this.d.audit.emit('order_compensated', { ...who, reason: failure.code });
     this.d.metrics.counter('orders').inc({ outcome: 'failed' });
     this.d.audit.emit('order_creation_failed', {

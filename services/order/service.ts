@@ -1,13 +1,12 @@
 // Order: accepts orders and drives each through the saga; recovers sagas whose driver died.
-import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
-import { currentContext } from '../kit/context.ts';
 import { defineService, notFound } from '../kit/index.ts';
-import { OrderStore, type OrderRow } from './order-store.ts';
+import { Checkout } from './checkout.ts';
+import { OrderStore } from './order-store.ts';
 import { OrderSaga, type OrderAuditEvent } from './saga.ts';
 import { operations } from './contract.ts';
-import { toCents, toDollars } from '../kit/money.ts';
+import { orderView } from './view.ts';
 
 export const AUDIT_EVENTS: readonly OrderAuditEvent[] = [
   'order_creation_started',
@@ -22,26 +21,6 @@ export const AUDIT_EVENTS: readonly OrderAuditEvent[] = [
   'order_step_failed',
   'order_recovered',
 ];
-
-export function orderView(o: OrderRow, extra: Record<string, unknown> = {}) {
-  return {
-    order_id: o.id,
-    correlation_id: o.correlation_id,
-    customer_id: o.customer_id,
-    status: o.status,
-    items: o.items.map((i) => ({
-      ...i,
-      ...(i.unit_price !== undefined ? { line_total: toDollars(toCents(i.unit_price) * i.quantity) } : {}),
-    })),
-    total_amount: o.total_cents === null ? null : toDollars(o.total_cents),
-    shipping_address: o.shipping_address,
-    failure: o.failure_code ? { code: o.failure_code, reason: o.failure_reason } : null,
-    created_at: o.created_at.toISOString(),
-    completed_at: o.completed_at?.toISOString() ?? null,
-    trace_info: { payment_id: o.payment_id, reservation_id: o.reservation_id, steps_completed: o.steps },
-    ...extra,
-  };
-}
 
 export default defineService({
   name: 'order',
@@ -77,30 +56,14 @@ export default defineService({
       }
     };
     every(config.SAGA_RECOVERY_INTERVAL_MS, 'saga-recovery', recover);
+    const checkout = new Checkout({ db, store, saga, driving });
 
     api.route({
       ...operations.createOrder,
-      async handler({ body }) {
-        const started = performance.now();
-        const id = `ORD-${randomUUID().replace(/-/g, '').slice(0, 12).toUpperCase()}`;
-        const order = await store.create({
-          id,
-          correlation_id: currentContext()?.correlationId ?? 'none',
-          customer_id: body.customer_id,
-          items: body.items,
-          shipping_address: body.shipping_address,
-        });
-        driving.add(id);
-        try {
-          const confirmed = await saga.run(order);
-          return {
-            status: 201,
-            body: orderView(confirmed, { processing_time_ms: Math.round(performance.now() - started) }),
-          };
-        } finally {
-          driving.delete(id);
-        }
-      },
+      // One order per key and customer: a retry (same key, same body) gets the first answer, or, if
+      // the first request never finished, the outcome of the order it created.
+      idempotencyScope: ({ body }) => body.customer_id,
+      handler: ({ body, idempotency }) => checkout.place(body, idempotency),
     });
 
     api.route({

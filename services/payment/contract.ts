@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { operation } from '../kit/contract.ts';
+import { IDEMPOTENCY_KEY_PATTERN, operation } from '../kit/contract.ts';
 
 const ID = /^[A-Za-z0-9_-]{1,80}$/;
 
@@ -25,16 +25,12 @@ export const chargeBody = z.strictObject({
 /** @public The request body as a caller builds it. */
 export type ChargeBody = z.infer<typeof chargeBody>;
 
-export const idempotencyHeaders = z.looseObject({
-  'idempotency-key': z
-    .string({ message: 'Idempotency-Key header is required' })
-    .regex(/^[A-Za-z0-9_:.-]{1,128}$/, 'Idempotency-Key must be 1-128 characters of A-Z a-z 0-9 _ : . -'),
-});
-
 export const paymentParams = z.strictObject({ id: z.string().regex(ID, 'expected a payment id') });
 export const refundBody = z.strictObject({ reason: z.string().min(1).max(200).default('refund requested') });
 export const voidBody = z.strictObject({
-  idempotency_key: z.string().regex(/^[A-Za-z0-9_:.-]{1,128}$/, 'expected the idempotency key of the charge'),
+  idempotency_key: z
+    .string()
+    .regex(new RegExp(IDEMPOTENCY_KEY_PATTERN), 'expected the idempotency key of the charge'),
   reason: z.string().min(1).max(200).default('void requested'),
 });
 
@@ -48,9 +44,9 @@ export const operations = {
     method: 'post',
     path: '/payments',
     summary: 'Charge a customer once per Idempotency-Key: fraud check, then the bank',
-    headers: idempotencyHeaders,
     body: chargeBody,
     business: true,
+    idempotencyKey: 'required',
     responses: {
       201: 'payment succeeded (or a replay of it)',
       402: 'declined, failed at the bank, or rejected by the fraud check',
@@ -79,6 +75,7 @@ export const operations = {
     params: paymentParams,
     body: refundBody,
     business: true,
+    idempotencyKey: 'optional',
     responses: { 200: 'refunded', 404: 'unknown payment', 409: 'not refundable in its state' },
   }),
   voidPayment: operation({
@@ -87,6 +84,7 @@ export const operations = {
     summary: 'Void whatever was charged under an Idempotency-Key (saga compensation; idempotent)',
     body: voidBody,
     business: true,
+    idempotencyKey: 'optional',
     responses: { 200: 'voided, refunded, or nothing to do' },
   }),
 };

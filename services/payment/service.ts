@@ -1,7 +1,14 @@
 // Payment: idempotent charges (fraud check -> bank call), refunds, and voids for saga compensation.
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
-import { conflict, defineService, HttpError, notFound } from '../kit/index.ts';
+import {
+  conflict,
+  defineService,
+  HttpError,
+  notFound,
+  retryLater,
+  type IdempotentCall,
+} from '../kit/index.ts';
 import { PaymentStore, requestHash, type PaymentRow } from './payment-store.ts';
 import { operations } from './contract.ts';
 import { PaymentSimulation } from './simulation.ts';
@@ -52,12 +59,13 @@ function answer(row: PaymentRow, replayed: boolean) {
   const headers: Record<string, string> = replayed ? { 'Idempotent-Replayed': 'true' } : {};
   if (row.status === 'succeeded') return { status: 201, body: view(row), headers };
   if (row.status === 'processing') {
-    throw conflict(
+    // Retry-After: "come back", so the kit does not store this as the key's final answer.
+    throw retryLater(
+      409,
       'payment_in_progress',
       'a payment with this Idempotency-Key is still being processed; retry shortly',
-      {
-        payment_id: row.id,
-      },
+      1000,
+      { payment_id: row.id },
     );
   }
   const [code, message] = FAILURE_CODES[row.status];
@@ -102,8 +110,11 @@ export default defineService({
 
     api.route({
       ...operations.charge,
-      async handler({ headers, body }) {
-        const key = headers['idempotency-key'];
+      // The kit replays stored answers; the payment row, unique per key and kept for good, is what
+      // makes a charge happen once even across the kit's retention and lets a void tombstone a key.
+      idempotencyScope: ({ body }) => body.customer_id,
+      async handler({ body, idempotency }) {
+        const key = (idempotency as IdempotentCall).key;
         const amountCents = toCents(body.amount);
         const hash = requestHash({
           order_id: body.order_id,
@@ -216,6 +227,7 @@ export default defineService({
 
     api.route({
       ...operations.refund,
+      idempotencyScope: ({ params }) => params.id,
       async handler({ params, body }) {
         const { row, changed } = await store.refund(params.id, body.reason);
         if (!row) throw notFound(`unknown payment ${params.id}`);
@@ -239,6 +251,7 @@ export default defineService({
 
     api.route({
       ...operations.voidPayment,
+      idempotencyScope: ({ body }) => body.idempotency_key,
       async handler({ body }) {
         const { row, action } = await store.voidByKey(body.idempotency_key, body.reason);
         if (action !== 'none') {

@@ -185,11 +185,12 @@ export const operations = {
       'Journey step "create_order": checkout through the order service (reserve stock, charge, commit; or compensate)',
     body: checkoutBody,
     business: true,
+    idempotencyKey: 'optional',
     responses: {
       201: 'order confirmed',
       400: 'invalid order',
       402: 'payment declined or rejected (order failed)',
-      409: 'insufficient stock (order failed)',
+      409: "insufficient stock (order failed); with an Idempotency-Key also order_failed (the key's order failed on our side) or order_in_progress with Retry-After",
       422: 'unknown product',
       503: 'the order service (or one it needs) is unavailable',
     },
@@ -210,6 +211,7 @@ export const operations = {
     params: orderParams,
     body: deliveryBody,
     business: true,
+    idempotencyKey: 'optional',
     responses: {
       201: 'delivery scheduled',
       200: 'delivery rescheduled',

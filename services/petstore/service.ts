@@ -1,6 +1,7 @@
 // Petstore storefront: the customer journey (health -> recommendations -> browse -> details -> order
 // -> payment -> delivery -> tracking) over the pet catalog, the ml-advisor, inventory and the order
 // saga. Every step is timed, audited and counted under the correlation ID the client chose.
+import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { currentContext } from '../kit/context.ts';
@@ -251,7 +252,10 @@ export default defineService({
     const revenue = metrics.counter('storefrontRevenue');
     api.route({
       ...operations.checkout,
-      handler: ({ body }) =>
+      // The client's key is forwarded to the order service (one order per key there too); without one,
+      // the storefront makes its own, so its retries of a lost call can never place a second order.
+      idempotencyScope: ({ body }) => body.customer_id,
+      handler: ({ body, idempotency }) =>
         journeys.step('create_order', async (note) => {
           note.fields({ customer_id: body.customer_id });
           let res;
@@ -260,7 +264,8 @@ export default defineService({
               method: 'POST',
               path: '/orders',
               operation: 'create_order',
-              idempotent: false,
+              idempotent: true,
+              headers: { 'idempotency-key': idempotency?.key ?? `petstore-${randomUUID()}` },
               body,
             });
           } catch (err) {
@@ -279,7 +284,13 @@ export default defineService({
             checkouts.inc({ outcome: code });
             note.outcome('failure', code);
           }
-          return { status: res.status, body: placed };
+          // "Still in progress, retry after N s" passes through, so the client's retry is not stored.
+          const retryAfter = res.headers.get('retry-after');
+          return {
+            status: res.status,
+            body: placed,
+            ...(retryAfter ? { headers: { 'Retry-After': retryAfter } } : {}),
+          };
         }),
     });
 
@@ -320,6 +331,8 @@ export default defineService({
     const scheduled = metrics.counter('deliveriesScheduled');
     api.route({
       ...operations.scheduleDelivery,
+      // A retried booking replays its first answer instead of counting as a reschedule.
+      idempotencyScope: ({ params }) => params.id,
       handler: ({ params, body }) =>
         journeys.step('schedule_delivery', async (note) => {
           note.fields({ order_id: params.id });

@@ -129,7 +129,10 @@ describe('crash and shutdown', () => {
       }
     };
     const workers = Array.from({ length: 6 }, (_, w) => worker(w));
+    // Load for 1.5 s, and until some orders went through (a busy machine can take longer).
+    const deadline = Date.now() + 20_000;
     await new Promise((r) => setTimeout(r, 1500));
+    while (statuses.length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
     const inFlightAtSigterm = active;
     const stopped = stack.stop('order');
     await Promise.all(workers);

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { rm } from 'node:fs/promises';
 import pg from 'pg';
 import { inject, onTestFinished } from 'vitest';
-import { migrate, openDatabase, type Database } from '../../services/kit/db/index.ts';
+import { migrate, openDatabase, type Database, type MigrationFile } from '../../services/kit/db/index.ts';
 import { copyPgliteTemplate } from './pglite-template.ts';
 import { testDatabaseKind } from './provided.ts';
 
@@ -68,7 +68,7 @@ export async function openTestDatabase(): Promise<Database> {
  */
 export async function openReplicaDatabases(
   service: string,
-  migrationsDir: string,
+  migrations: string | readonly MigrationFile[],
 ): Promise<[Database, Database]> {
   const target = await testDatabaseTarget();
   const a = await openDatabase(target);
@@ -76,6 +76,6 @@ export async function openReplicaDatabases(
   onTestFinished(async () => {
     await Promise.all([...new Set([a, b])].map((db) => db.close()));
   });
-  await migrate(a, service, migrationsDir);
+  await migrate(a, service, migrations);
   return [a, b];
 }

@@ -7,8 +7,9 @@ import { openPostgres } from './postgres.ts';
 import type { Database, OpenDatabaseOptions } from './types.ts';
 
 export type { Database, OpenDatabaseOptions, Queryable } from './types.ts';
+export type { MigrationFile } from './migrate.ts';
 export { isUniqueViolation, sqlState, violatedConstraint } from './errors.ts';
-export { migrate } from './migrate.ts';
+export { migrate, migrationFile, serviceTable } from './migrate.ts';
 
 /** url => `pg` Pool; else PGlite at dataDir (created if missing); neither => in-memory PGlite. */
 export async function openDatabase(opts: OpenDatabaseOptions = {}): Promise<Database> {

@@ -14,13 +14,26 @@ export interface MigrationFile {
   checksum: string;
 }
 
-/** `order-service` -> `order_service_schema_migrations`: a plain identifier, no quoting surprises. */
-export function migrationsTable(service: string): string {
+/**
+ * A table of `service`, prefixed so that services sharing one database never collide:
+ * (`order-service`, `schema_migrations`) -> `order_service_schema_migrations`. A plain identifier,
+ * no quoting surprises.
+ */
+export function serviceTable(service: string, suffix: string): string {
   const base = service.toLowerCase().replace(/[^a-z0-9_]/g, '_');
   if (!/^[a-z]/.test(base) || base.length > 40) {
-    throw new Error(`service name ${JSON.stringify(service)} cannot name a migrations table`);
+    throw new Error(`service name ${JSON.stringify(service)} cannot name a table`);
   }
-  return `${base}_schema_migrations`;
+  return `${base}_${suffix}`;
+}
+
+export const migrationsTable = (service: string): string => serviceTable(service, 'schema_migrations');
+
+/** A migration given as text (e.g. a kit table whose name depends on the service). */
+export function migrationFile(name: string, sql: string): MigrationFile {
+  if (!MIGRATION_FILE.test(name))
+    throw new Error(`migration ${name}: name must look like 001_create_orders.sql`);
+  return { name, sql, checksum: createHash('sha256').update(sql).digest('hex') };
 }
 
 export async function readMigrations(migrationsDir: string): Promise<MigrationFile[]> {
@@ -36,16 +49,22 @@ export async function readMigrations(migrationsDir: string): Promise<MigrationFi
     if (clash)
       throw new Error(`migrations ${clash} and ${name} in ${migrationsDir} share the number ${match[1]}`);
     seen.set(number, name);
-    const sql = await readFile(path.join(migrationsDir, name), 'utf8');
-    files.push({ name, sql, checksum: createHash('sha256').update(sql).digest('hex') });
+    files.push(migrationFile(name, await readFile(path.join(migrationsDir, name), 'utf8')));
   }
   return files.sort((a, b) => Number.parseInt(a.name, 10) - Number.parseInt(b.name, 10));
 }
 
-/** Applies the pending migrations of `service`; returns the names applied (empty when up to date). */
-export async function migrate(db: Database, service: string, migrationsDir: string): Promise<string[]> {
+/**
+ * Applies the pending migrations of `service` (a directory of files, or the files themselves);
+ * returns the names applied (empty when up to date).
+ */
+export async function migrate(
+  db: Database,
+  service: string,
+  source: string | readonly MigrationFile[],
+): Promise<string[]> {
   const table = migrationsTable(service);
-  const files = await readMigrations(migrationsDir);
+  const files = typeof source === 'string' ? await readMigrations(source) : source;
   return db.transaction(async (tx) => {
     // Held until COMMIT/ROLLBACK; other replicas wait here, then find everything applied.
     await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`mmf-migrate:${table}`]);
