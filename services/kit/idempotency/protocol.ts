@@ -14,8 +14,11 @@ import type { IdempotencyStore, StoredResponse } from './store.ts';
 export const IDEMPOTENCY_KEY_HEADER = 'Idempotency-Key';
 /** Set on a replayed answer (as Stripe does), so clients and tests can tell. */
 export const REPLAYED_HEADER = 'Idempotent-Replayed';
+/** A key as a body field names it (payment's void): 1-128 of A-Z a-z 0-9 _ : . - */
 export const KEY_PATTERN = '^[A-Za-z0-9_:.-]{1,128}$';
-const KEY = new RegExp(KEY_PATTERN);
+/** The header: such a key, bare or as an RFC 8941 string ("..."), as the IETF draft writes it. */
+const HEADER_PATTERN = '^(?:[A-Za-z0-9_:.-]{1,128}|"[A-Za-z0-9_:.-]{1,128}")$';
+const HEADER = new RegExp(HEADER_PATTERN);
 
 export type IdempotencyOutcome = 'executed' | 'resumed' | 'replayed' | 'in_flight' | 'mismatch';
 
@@ -44,15 +47,14 @@ export function readKey(raw: string | undefined, required: boolean): string | un
       throw new HttpError(400, 'missing_idempotency_key', `${IDEMPOTENCY_KEY_HEADER} header is required`);
     return undefined;
   }
-  const value = /^"(.*)"$/.exec(raw)?.[1] ?? raw;
-  if (!KEY.test(value)) {
+  if (!HEADER.test(raw)) {
     throw new HttpError(
       400,
       'invalid_idempotency_key',
       `${IDEMPOTENCY_KEY_HEADER} must be 1-128 characters of A-Z a-z 0-9 _ : . - (bare or "quoted")`,
     );
   }
-  return value;
+  return raw.startsWith('"') ? raw.slice(1, -1) : raw;
 }
 
 /** Same method, path and (canonical, RFC 8785) body => same fingerprint; key order does not matter. */
@@ -159,7 +161,7 @@ export function keyParameter(required: boolean): object {
       `body replays the stored answer (header ${REPLAYED_HEADER}: true); the same key with another body is ` +
       'refused (422); while the first is still running, a repeat gets 409 with Retry-After. Keys are scoped ' +
       'to the caller and remembered at least 24 hours.',
-    schema: { type: 'string', pattern: KEY_PATTERN },
+    schema: { type: 'string', pattern: HEADER_PATTERN },
   };
 }
 
