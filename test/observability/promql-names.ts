@@ -17,6 +17,21 @@ export interface KnownMetric {
 
 const SERVICE_LABELS = [...DEFAULT_LABELS, ...TARGET_LABELS];
 
+const ISTIO_LABELS = [
+  'reporter',
+  'source_workload',
+  'source_workload_namespace',
+  'source_version',
+  'destination_service_name',
+  'destination_service_namespace',
+  'destination_workload',
+  'destination_version',
+  'response_code',
+  'request_protocol',
+  'connection_security_policy',
+  ...TARGET_LABELS,
+];
+
 /** Series that exist only in a cluster, with the labels queries may use (kube-prometheus-stack). */
 export const CLUSTER_METRICS: Readonly<Record<string, readonly string[]>> = {
   // kube-state-metrics
@@ -33,20 +48,9 @@ export const CLUSTER_METRICS: Readonly<Record<string, readonly string[]>> = {
   container_memory_working_set_bytes: ['namespace', 'pod', 'container', 'node', 'id', 'image', 'name'],
   container_cpu_cfs_periods_total: ['namespace', 'pod', 'container', 'node', 'id', 'image', 'name'],
   container_cpu_cfs_throttled_periods_total: ['namespace', 'pod', 'container', 'node', 'id', 'image', 'name'],
-  // Istio standard metrics (Envoy sidecars)
-  istio_requests_total: [
-    'reporter',
-    'source_workload',
-    'source_workload_namespace',
-    'source_version',
-    'destination_service_name',
-    'destination_service_namespace',
-    'destination_workload',
-    'destination_version',
-    'response_code',
-    'request_protocol',
-    'connection_security_policy',
-  ],
+  // Istio standard metrics (Envoy sidecars), scraped through the pods' merged metrics port
+  istio_requests_total: ISTIO_LABELS,
+  istio_request_duration_milliseconds_bucket: [...ISTIO_LABELS, 'le'],
 };
 
 /** Prometheus's own series: `up` per target, `ALERTS` per pending or firing alert. */

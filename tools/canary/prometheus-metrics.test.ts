@@ -1,8 +1,9 @@
 // The promoter's queries and how their answers become per-version counters. The app view runs
 // against a real Prometheus in test/e2e/canary-demo.e2e.ts; Istio's metrics exist only in a cluster,
-// so here the queries are parsed and the answers are the shapes Prometheus returns.
-import { parser } from '@prometheus-io/lezer-promql';
+// so here the queries are checked against the project's known metric and label names (as the
+// dashboards' and alerts' are) and the answers are the shapes Prometheus returns.
 import { describe, expect, it } from 'vitest';
+import { checkQuery } from '../../test/observability/promql-names.ts';
 import {
   appSource,
   meshSource,
@@ -13,16 +14,6 @@ import {
 
 const versions = { stable: '0.1.0', canary: '0.2.0' };
 
-function parseErrors(expr: string): string[] {
-  const errors: string[] = [];
-  parser.parse(expr).iterate({
-    enter: (node) => {
-      if (node.type.isError) errors.push(`${node.from}`);
-    },
-  });
-  return errors;
-}
-
 /** Answers each query from a table of samples keyed by a fragment of the query. */
 const answering =
   (table: Record<string, { labels: Record<string, string>; value: number }[]>): InstantQuery =>
@@ -32,22 +23,24 @@ const answering =
   };
 
 describe('queries', () => {
-  it('are valid PromQL, for both views', () => {
+  it('parse, and name only metrics and labels that exist, for both views', () => {
     for (const source of [appSource('petstore', versions), meshSource('petstore', 'petstore', versions)]) {
-      for (const expr of [source.requests, source.errors, source.buckets])
-        expect(parseErrors(expr), expr).toEqual([]);
+      for (const expr of [source.requests, source.errors, source.buckets]) {
+        expect(checkQuery(expr).problems, expr).toEqual([]);
+      }
     }
   });
 
   it('select the service, both versions (dots escaped) and 5xx for errors, without admin calls', () => {
     const app = appSource('petstore', versions);
     expect(app.requests).toContain('app="petstore"');
+    expect(checkQuery(app.requests.replace('instance)', 'nonsense)')).problems).toHaveLength(1);
     expect(app.requests).toContain('version=~"0\\\\.1\\\\.0|0\\\\.2\\\\.0"');
     expect(app.requests).toContain('route!~"/admin/.*"');
     expect(app.errors).toContain('status_code=~"5.."');
     const mesh = meshSource('petstore', 'petstore', versions);
     expect(mesh.requests).toMatch(
-      /^sum by \(destination_version, instance\) \(istio_requests_total\{reporter="destination"/,
+      /^sum by \(destination_version, instance\) \(istio_requests_total\{reporter="destination",destination_service_namespace="petstore",destination_service_name="petstore"/,
     );
     expect(mesh.errors).toContain('response_code=~"5.."');
     expect(mesh.buckets).toContain('istio_request_duration_milliseconds_bucket');

@@ -4,7 +4,8 @@
 //   mesh - Istio's standard metrics as the destination's sidecar reports them (`destination_version`):
 //          they also count what never reached the app (a crashing canary's 503s, resets).
 // The local demo has no mesh, so only the app view; the cluster promoter judges both.
-import { DEFAULT_LABELS, METRICS } from '../../catalog/metrics.ts';
+import { DEFAULT_LABELS, type METRICS, type TARGET_LABELS } from '../../catalog/metrics.ts';
+import { HTTP_BUCKETS, HTTP_REQUESTS, SERVER_ERROR, sel } from '../../alerts/promql.ts';
 import type { ServiceName } from '../../catalog/services.ts';
 import type { Sample } from '../observe/prometheus.ts';
 import type { Snapshot, TargetCounters, VersionCounters, View } from './counters.ts';
@@ -32,40 +33,50 @@ export interface MetricSource {
 /** Istio's standard metrics (https://istio.io/latest/docs/reference/config/metrics/). */
 export const MESH_METRICS = {
   requests: 'istio_requests_total',
-  duration: 'istio_request_duration_milliseconds',
+  durationBuckets: 'istio_request_duration_milliseconds_bucket',
 } as const;
 
-const TARGET = 'instance';
+/** The scrape target a counter belongs to (a pod, or a local process): resets are per target. */
+const TARGET: (typeof TARGET_LABELS)[number] = 'instance';
 const versionMatcher = (v: Versions): string =>
   `"${[v.stable, v.canary].map((x) => x.replace(/\./g, '\\\\.')).join('|')}"`;
 
+/** The services' own histogram (alerts/promql.ts's series and 5xx), by the `version` label. */
 export function appSource(service: ServiceName, versions: Versions): MetricSource {
   const [app, version] = DEFAULT_LABELS;
   // Typed against the catalog's label names: a renamed label fails to compile here.
-  type Label = (typeof METRICS.httpServerDuration.labels)[number];
-  const route: Label = 'route';
-  const status: Label = 'status_code';
-  const name = METRICS.httpServerDuration.name;
+  const route: (typeof METRICS.httpServerDuration.labels)[number] = 'route';
   // Users' traffic only: the admin endpoint (fault switches) is not what a canary is judged on.
-  const selector = `${app}="${service}", ${version}=~${versionMatcher(versions)}, ${route}!~"/admin/.*"`;
+  const selector = sel(
+    `${app}="${service}"`,
+    `${version}=~${versionMatcher(versions)}`,
+    `${route}!~"/admin/.*"`,
+  );
+  const by = `${version}, ${TARGET}`;
   return {
     name: 'app',
-    requests: `sum by (${version}, ${TARGET}) (${name}_count{${selector}})`,
-    errors: `sum by (${version}, ${TARGET}) (${name}_count{${selector}, ${status}=~"5.."})`,
-    buckets: `sum by (${version}, ${TARGET}, le) (${name}_bucket{${selector}})`,
+    requests: `sum by (${by}) (${HTTP_REQUESTS}{${selector}})`,
+    errors: `sum by (${by}) (${HTTP_REQUESTS}{${sel(selector, SERVER_ERROR)}})`,
+    buckets: `sum by (${by}, le) (${HTTP_BUCKETS}{${selector}})`,
     versionLabel: version,
     lePerSecond: 1,
   };
 }
 
+/** Istio's view, as the destination's sidecar reports it (the dashboard's canary row selects alike). */
 export function meshSource(service: ServiceName, namespace: string, versions: Versions): MetricSource {
-  const selector = `reporter="destination", destination_workload_namespace="${namespace}", destination_app="${service}", destination_version=~${versionMatcher(versions)}`;
+  const selector = sel(
+    'reporter="destination"',
+    `destination_service_namespace="${namespace}"`,
+    `destination_service_name="${service}"`,
+    `destination_version=~${versionMatcher(versions)}`,
+  );
   const by = `destination_version, ${TARGET}`;
   return {
     name: 'mesh',
     requests: `sum by (${by}) (${MESH_METRICS.requests}{${selector}})`,
-    errors: `sum by (${by}) (${MESH_METRICS.requests}{${selector}, response_code=~"5.."})`,
-    buckets: `sum by (${by}, le) (${MESH_METRICS.duration}_bucket{${selector}})`,
+    errors: `sum by (${by}) (${MESH_METRICS.requests}{${sel(selector, 'response_code=~"5.."')}})`,
+    buckets: `sum by (${by}, le) (${MESH_METRICS.durationBuckets}{${selector}})`,
     versionLabel: 'destination_version',
     lePerSecond: 1000,
   };

@@ -1,13 +1,12 @@
 // The canary report: reports/canary_YYYYMMDD_HHMMSS.json, one per promotion (local demo or cluster).
 // Its structure is written once as a zod schema: the type, the check before writing, and the JSON
 // Schema kept in the repo (tools/canary/canary_report.schema.json, `make canary-schema`, checked by
-// a test and validated with ajv, independently of zod).
-import { readFileSync, writeFileSync } from 'node:fs';
+// a test; reports are validated against it with ajv: tools/lib/json-schema-file.ts).
+import { writeFileSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Ajv2020 } from 'ajv/dist/2020.js';
-import addFormats from 'ajv-formats';
 import { z } from 'zod';
+import { schemaFileText, validateAgainst } from '../lib/json-schema-file.ts';
 import type { Plan } from './plan.ts';
 import type { PromotionResult, StepRecord } from './promotion.ts';
 import type { Versions } from './prometheus-metrics.ts';
@@ -73,21 +72,17 @@ export type CanaryReport = z.infer<typeof canaryReportSchema>;
 
 export const SCHEMA_PATH = join(import.meta.dirname, 'canary_report.schema.json');
 
-export function schemaText(): string {
-  const schema = {
-    $id: 'https://mmf-petstore.example/canary_report.schema.json',
-    ...z.toJSONSchema(canaryReportSchema),
-  };
-  return `${JSON.stringify(schema, null, 2)}\n`;
+export function schemaText(): Promise<string> {
+  return schemaFileText(SCHEMA_PATH, {
+    $id: 'https://mmf-petstore.local/schemas/canary_report.schema.json',
+    title: 'MMF petstore canary promotion report (make promote, make canary-demo)',
+    ...z.toJSONSchema(canaryReportSchema, { target: 'draft-2020-12' }),
+  });
 }
 
 /** Errors of `report` against the committed JSON Schema (empty when valid). */
 export function validateReport(report: unknown): string[] {
-  const ajv = new Ajv2020({ allErrors: true, strict: true });
-  addFormats.default(ajv);
-  const validate = ajv.compile(JSON.parse(readFileSync(SCHEMA_PATH, 'utf8')) as object);
-  if (validate(report)) return [];
-  return (validate.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message ?? 'is invalid'}`);
+  return validateAgainst(SCHEMA_PATH, report);
 }
 
 export interface ReportContext {
@@ -163,6 +158,6 @@ export async function writeReport(dir: string, report: CanaryReport): Promise<st
 }
 
 if (import.meta.main) {
-  writeFileSync(SCHEMA_PATH, schemaText());
+  writeFileSync(SCHEMA_PATH, await schemaText());
   console.log(`wrote ${SCHEMA_PATH}`);
 }
