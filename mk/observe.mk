@@ -49,3 +49,10 @@ alerts-test: rules $(PROMTOOL) ## promtool check + unit tests of every alert (fi
 .PHONY: dashboards
 dashboards: install ## Write the Grafana dashboard to dist/dashboards/petstore.json (make synth does too)
 	node dashboards/main.ts dist/dashboards
+
+# The live proof: real services, real Prometheus with dist/rules, k6 with injected faults, then every
+# dashboard query and rule through the HTTP API (test/observability/live-proof.ts).
+TEST_TARGETS += observe-test
+.PHONY: observe-test
+observe-test: rules $(PROMETHEUS) $(K6) ## Live proof: every dashboard query and rule against a real Prometheus scraping the services under faults
+	node test/observability/live-proof.ts

@@ -6,7 +6,7 @@ import { isAlert } from '../../alerts/types.ts';
 export interface ShippedQuery {
   /** Where it lives, e.g. "panel Service health / Targets up [A]" or "rule HighErrorRate". */
   readonly source: string;
-  readonly kind: 'panel' | 'variable' | 'rule';
+  readonly kind: 'panel' | 'variable' | 'record' | 'alert';
   readonly expr: string;
 }
 
@@ -41,7 +41,7 @@ export function ruleQueries(): ShippedQuery[] {
     groups().flatMap((g) =>
       g.rules.map((r) => ({
         source: `rule ${file}/${g.name}: ${isAlert(r) ? `${r.alert} ${JSON.stringify(r.labels)}` : r.record}`,
-        kind: 'rule' as const,
+        kind: isAlert(r) ? ('alert' as const) : ('record' as const),
         expr: r.expr,
       })),
     ),

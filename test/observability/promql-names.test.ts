@@ -12,7 +12,7 @@ describe('shipped PromQL', () => {
 
   it('covers the dashboard panels, its variables and every rule', () => {
     const kinds = new Set(queries.map((q) => q.kind));
-    expect(kinds).toEqual(new Set(['panel', 'variable', 'rule']));
+    expect(kinds).toEqual(new Set(['panel', 'variable', 'record', 'alert']));
     expect(queries.filter((q) => q.kind === 'panel').length).toBeGreaterThan(60);
   });
 
