@@ -38,11 +38,12 @@ observe: install $(PROMETHEUS) ## Prometheus scraping the running local stack (m
 rules: install ## Write the alert and recording rules to dist/rules/*.yaml (make synth does too)
 	node alerts/rules.ts $(RULES_DIR)
 
-# promtool unit tests generated from test/alerts/*-cases.ts, one file per group, run in parallel.
+# promtool unit tests generated from test/alerts/*-cases.ts (one node run writes dist/rules and the
+# tests), one file per group, run in parallel.
 .PHONY: alerts-test
-alerts-test: rules $(PROMTOOL) ## promtool check + unit tests of every alert (fires when it should, silent otherwise)
-	$(PROMTOOL) check rules $(RULES_DIR)/*.yaml
+alerts-test: install $(PROMTOOL) ## promtool check + unit tests of every alert (fires when it should, silent otherwise)
 	node test/alerts/write-promtool-tests.ts $(RULES_DIR) $(ALERTS_TEST_DIR) >/dev/null
+	$(PROMTOOL) check rules $(RULES_DIR)/*.yaml
 	@ls $(ALERTS_TEST_DIR)/*.test.yaml | xargs -P $$(nproc) -I{} sh -c \
 	  'out=$$($(PROMTOOL) test rules {} 2>&1) && echo "promtool test rules {}: SUCCESS" || { echo "promtool test rules {}: FAILED"; echo "$$out"; exit 1; }'
 

@@ -4,7 +4,7 @@
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { Yaml } from 'cdk8s';
-import { RULE_FILES } from '../../alerts/rules.ts';
+import { RULE_FILES, writeRuleFiles } from '../../alerts/rules.ts';
 import { isAlert, type AlertingRule } from '../../alerts/types.ts';
 import type { AlertCheck, Labels, PromtoolFile } from './model.ts';
 import { SERVICE_ALERT_TESTS } from './service-alert-cases.ts';
@@ -63,7 +63,9 @@ export function promtoolYaml(file: PromtoolFile, rulesDir: string, outDir: strin
   });
 }
 
+/** Writes the rule files (as `make rules` does) and the promtool tests for them. */
 export function writePromtoolTests(rulesDir: string, outDir: string): string[] {
+  writeRuleFiles(rulesDir);
   rmSync(outDir, { recursive: true, force: true });
   mkdirSync(outDir, { recursive: true });
   return PROMTOOL_TESTS.map((file) => {
