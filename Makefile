@@ -56,7 +56,8 @@ unit: install ## Run the vitest suites
 	vitest run
 
 .PHONY: test
-test: system install tools lint typecheck unit $(TEST_TARGETS) ## Everything that can run on one machine (what CI runs)
+test: ## Everything that can run on one machine (what CI runs); prints each step's time at the end
+	@bash tools/timed-steps.sh system install tools lint typecheck unit $(TEST_TARGETS)
 
 .PHONY: clean
 clean: ## Remove build output, reports and local run state
