@@ -1,31 +1,23 @@
-// The service runtime: builds the express app every service shares (correlation, metrics, probes,
-// OpenAPI, errors, faults, plugins), opens the database, and owns the lifecycle — ready only after
-// setup, and on shutdown: not ready, drain in-flight requests, close resources.
-import { once } from 'node:events';
+// The service runtime: startService runs named steps — configuration; telemetry and logging (logger,
+// metrics, audit log, faults); the database; the kit a service's setup receives; plugins; the HTTP app
+// (http.ts); then the lifecycle (lifecycle.ts): ready only after setup, and on shutdown not ready,
+// drain in-flight requests, close resources.
 import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { setTimeout as sleep } from 'node:timers/promises';
-import express, { type NextFunction, type Request, type Response } from 'express';
-import { context, propagation, trace } from '@opentelemetry/api';
 import type { Logger } from 'pino';
 import type { z } from 'zod';
-import { SERVICES, type ServiceName } from '../../catalog/index.ts';
+import type { ServiceName } from '../../catalog/index.ts';
 import { Api } from './api.ts';
 import { AuditLog, createLogger } from './audit.ts';
 import { ServiceClient } from './client.ts';
 import { loadConfig, type BaseConfig } from './config.ts';
-import { runWithContext } from './context.ts';
-import { CORRELATION_HEADER, CORRELATION_ID_PATTERN, newCorrelationId } from './correlation.ts';
 import { openDatabase, migrate, type Database } from './db/index.ts';
 import { IdempotencyStore, idempotencyMigrations } from './idempotency/store.ts';
-import { errorBody, errorMiddleware, HttpError } from './errors.ts';
-import { FAULT_HEADER, Faults, faultSetSchema } from './faults.ts';
+import { Faults } from './faults.ts';
+import { buildApp, businessFaults } from './http.ts';
+import { BackgroundTasks, listen, shutdown } from './lifecycle.ts';
 import { Metrics } from './metrics.ts';
 import { PluginRegistry, type Plugin } from './plugins/plugin.ts';
 import { TransactionAnalyticsPlugin } from './plugins/transaction-analytics.ts';
-
-const PROBE_PATHS = new Set(['/healthz', '/readyz', '/metrics']);
-export const BODY_LIMIT = '100kb';
 
 export type Config<S extends z.ZodRawShape> = BaseConfig & z.infer<z.ZodObject<S>>;
 
@@ -75,82 +67,11 @@ export interface RunningService {
   close(): Promise<void>;
 }
 
-function correlation(version: string, faults: Faults) {
-  return (req: Request, res: Response, next: NextFunction): void => {
-    const given = req.get(CORRELATION_HEADER);
-    const correlationId = given ?? newCorrelationId();
-    res.set(
-      'X-Correlation-ID',
-      CORRELATION_ID_PATTERN.test(correlationId) ? correlationId : newCorrelationId(),
-    );
-    res.set('X-Service-Version', version);
-    const faultHeader = faults.headersEnabled ? req.get(FAULT_HEADER) : undefined;
-    runWithContext(
-      { correlationId: res.get('X-Correlation-ID') as string, ...(faultHeader ? { faultHeader } : {}) },
-      () => {
-        if (given !== undefined && !CORRELATION_ID_PATTERN.test(given)) {
-          res
-            .status(400)
-            .json(
-              errorBody(
-                'invalid_correlation_id',
-                'X-Correlation-ID must be 1-128 characters of A-Z a-z 0-9 . _ : -',
-              ),
-            );
-          return;
-        }
-        if (faultHeader) {
-          try {
-            faults.requestFaults(); // validates the header now, and keeps it parsed for the request
-          } catch (err) {
-            next(err);
-            return;
-          }
-        }
-        // The inbound span carries the correlation id, so a trace backend finds every trace of one
-        // transaction by it (make trace, Jaeger's search by tag)...
-        trace.getActiveSpan()?.setAttribute('correlation_id', correlationId);
-        // ...and baggage carries it to downstream spans and services.
-        const bag = (propagation.getBaggage(context.active()) ?? propagation.createBaggage()).setEntry(
-          'correlation_id',
-          {
-            value: correlationId,
-          },
-        );
-        context.with(propagation.setBaggage(context.active(), bag), next);
-      },
-    );
-  };
-}
-
-function requestMetrics(metrics: Metrics) {
-  const duration = metrics.histogram('httpServerDuration');
-  const inFlight = metrics.gauge('httpServerInFlight');
-  return (req: Request, res: Response, next: NextFunction): void => {
-    if (PROBE_PATHS.has(req.path)) {
-      next();
-      return;
-    }
-    const started = performance.now();
-    inFlight.inc();
-    res.once('close', () => {
-      inFlight.dec();
-      const route = req.route ? `${req.baseUrl}${String(req.route.path)}` : 'unmatched';
-      duration.observe(
-        { method: req.method, route, status_code: res.statusCode },
-        (performance.now() - started) / 1000,
-      );
-    });
-    next();
-  };
-}
-
-/** Builds and starts a service. Used by main.ts (after telemetry) and by tests (in-process). */
-export async function startService<S extends z.ZodRawShape, E extends string>(
-  def: ServiceDefinition<S, E>,
-  env: NodeJS.ProcessEnv = process.env,
-): Promise<RunningService> {
-  const config = loadConfig(def.name, def.config, env) as Config<S>;
+/** Telemetry and logging: the logger, the service's metrics, its audit log (counted), its faults (counted). */
+function observability<E extends string>(
+  def: { name: ServiceName; auditEvents: readonly E[] },
+  config: BaseConfig,
+) {
   const logger = createLogger(def.name, config.SERVICE_VERSION, config.LOG_LEVEL);
   const metrics = new Metrics(def.name, config.SERVICE_VERSION);
   const audit = new AuditLog<E>({
@@ -176,48 +97,51 @@ export async function startService<S extends z.ZodRawShape, E extends string>(
     },
     onInjected: (fault) => faultCounter.inc({ fault }),
   });
+  return { logger, metrics, audit, faults };
+}
 
-  let db: Database | undefined;
-  if (def.migrationsDir) {
-    db = await openDatabase(
-      config.DATABASE_URL
-        ? { url: config.DATABASE_URL }
-        : { dataDir: config.DATA_DIR ?? `.run/data/${def.name}` },
-    );
-    const applied = [
-      ...(await migrate(db, def.name, def.migrationsDir)),
-      // The kit's own tables, tracked apart from the service's (<service>_kit_schema_migrations).
-      ...(await migrate(db, `${def.name}_kit`, idempotencyMigrations(def.name))),
-    ];
-    if (applied.length) logger.info({ applied }, 'migrations applied');
-  }
-  const idempotency =
-    db &&
-    new IdempotencyStore(db, def.name, {
-      leaseMs: config.IDEMPOTENCY_LEASE_MS,
-      retentionMs: config.IDEMPOTENCY_RETENTION_HOURS * 3_600_000,
-    });
+/** The database of a stateful service, migrated (its own tables and the kit's), and its idempotency keys. */
+async function openStore(
+  name: ServiceName,
+  migrationsDir: string | undefined,
+  config: BaseConfig,
+  logger: Logger,
+): Promise<{ db?: Database; idempotency?: IdempotencyStore }> {
+  if (!migrationsDir) return {};
+  const db = await openDatabase(
+    config.DATABASE_URL ? { url: config.DATABASE_URL } : { dataDir: config.DATA_DIR ?? `.run/data/${name}` },
+  );
+  const applied = [
+    ...(await migrate(db, name, migrationsDir)),
+    // The kit's own tables, tracked apart from the service's (<service>_kit_schema_migrations).
+    ...(await migrate(db, `${name}_kit`, idempotencyMigrations(name))),
+  ];
+  if (applied.length) logger.info({ applied }, 'migrations applied');
+  const idempotency = new IdempotencyStore(db, name, {
+    leaseMs: config.IDEMPOTENCY_LEASE_MS,
+    retentionMs: config.IDEMPOTENCY_RETENTION_HOURS * 3_600_000,
+  });
+  return { db, idempotency };
+}
 
-  const clients = new Map<ServiceName, ServiceClient>();
-  const timers: NodeJS.Timeout[] = [];
-  const running = new Set<Promise<void>>();
-  const businessFaults = async (_req: Request, _res: Response, next: NextFunction): Promise<void> => {
-    const latency = faults.value('latency_ms');
-    if (latency > 0) await faults.delay(latency);
-    if (faults.fires('unavailable'))
-      throw new HttpError(503, 'fault_unavailable', `${def.name} is unavailable (injected fault)`);
-    if (faults.fires('error'))
-      throw new HttpError(500, 'fault_injected', `${def.name} failed (injected fault)`);
-    next();
-  };
+type Observability<E extends string> = ReturnType<typeof observability<E>>;
+
+/** The kit a service's setup receives: its observability, API, database, clients and background tasks. */
+function buildKit<C extends BaseConfig, E extends string>(
+  name: ServiceName,
+  config: C,
+  { logger, metrics, audit, faults }: Observability<E>,
+  { db, idempotency }: { db?: Database; idempotency?: IdempotencyStore },
+  tasks: BackgroundTasks,
+): Kit<C, E> {
   const idempotencyRequests = metrics.counter('idempotencyRequests');
   const api = new Api({
-    beforeBusiness: [businessFaults],
+    beforeBusiness: [businessFaults(name, faults)],
     ...(idempotency ? { idempotency } : {}),
     onIdempotency: (route, outcome) => idempotencyRequests.inc({ route, outcome }),
   });
-
-  const kit: Kit<Config<S>, E> = {
+  const clients = new Map<ServiceName, ServiceClient>();
+  return {
     config,
     logger,
     audit,
@@ -225,14 +149,14 @@ export async function startService<S extends z.ZodRawShape, E extends string>(
     api,
     faults,
     get db(): Database {
-      if (!db) throw new Error(`${def.name} has no database (set migrationsDir)`);
+      if (!db) throw new Error(`${name} has no database (set migrationsDir)`);
       return db;
     },
     client(to) {
       let c = clients.get(to);
       if (!c) {
         c = new ServiceClient({
-          from: def.name,
+          from: name,
           to,
           baseUrl: config.urls[to],
           metrics,
@@ -243,18 +167,16 @@ export async function startService<S extends z.ZodRawShape, E extends string>(
       }
       return c;
     },
-    every(ms, name, task) {
-      const timer = setInterval(() => {
-        const p = task()
-          .catch((err: unknown) => logger.error({ err, task: name }, 'background task failed'))
-          .finally(() => running.delete(p));
-        running.add(p);
-      }, ms);
-      timer.unref();
-      timers.push(timer);
-    },
+    every: (ms, name, task) => tasks.every(ms, name, task),
   };
+}
 
+/** The kit's plugins (transaction analytics) and the service's own, initialised and fed the audit log. */
+async function startPlugins<C extends BaseConfig, E extends string>(
+  kit: Kit<C, E>,
+  own: Plugin[],
+): Promise<PluginRegistry> {
+  const { config, logger, metrics, audit } = kit;
   const pluginErrors = metrics.counter('pluginErrors');
   const plugins = new PluginRegistry(
     [
@@ -266,9 +188,9 @@ export async function startService<S extends z.ZodRawShape, E extends string>(
           ? { errorThresholdPercent: config.ANALYTICS_ERROR_THRESHOLD_PERCENT }
           : {}),
       }),
-      ...(def.plugins?.(kit) ?? []),
+      ...own,
     ],
-    { service: def.name, version: config.SERVICE_VERSION, logger },
+    { service: config.service, version: config.SERVICE_VERSION, logger },
     (plugin, err) => {
       pluginErrors.inc({ plugin });
       logger.warn({ err, plugin }, 'plugin failed; request unaffected');
@@ -276,8 +198,24 @@ export async function startService<S extends z.ZodRawShape, E extends string>(
   );
   await plugins.init();
   audit.subscribe((e) => plugins.dispatch(e));
+  return plugins;
+}
+
+/** Builds and starts a service. Used by main.ts (after telemetry) and by tests (in-process). */
+export async function startService<S extends z.ZodRawShape, E extends string>(
+  def: ServiceDefinition<S, E>,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<RunningService> {
+  const config = loadConfig(def.name, def.config, env) as Config<S>;
+  const observed = observability(def, config);
+  const { logger, metrics } = observed;
+  const store = await openStore(def.name, def.migrationsDir, config, logger);
+  const tasks = new BackgroundTasks(logger);
+  const kit = buildKit(def.name, config, observed, store, tasks);
+  const plugins = await startPlugins(kit, def.plugins?.(kit) ?? []);
 
   const hooks = (await def.setup(kit)) ?? {};
+  const { idempotency } = store;
   if (idempotency) {
     kit.every(config.IDEMPOTENCY_SWEEP_MS, 'purge-idempotency-keys', async () => {
       const purged = await idempotency.purgeExpired();
@@ -286,87 +224,19 @@ export async function startService<S extends z.ZodRawShape, E extends string>(
   }
 
   let ready = false;
-  const app = express();
-  app.disable('x-powered-by');
-  app.set('etag', false);
-  app.use(correlation(config.SERVICE_VERSION, faults));
-  app.use(requestMetrics(metrics));
-  app.get('/healthz', (_req, res) => {
-    res.json({ status: 'ok', service: def.name, version: config.SERVICE_VERSION });
-  });
-  app.get('/readyz', (_req, res) => {
-    res.status(ready ? 200 : 503).json({ ready, service: def.name, version: config.SERVICE_VERSION });
-  });
-  app.get('/metrics', async (_req, res) => {
-    res.set('Content-Type', metrics.registry.contentType).send(await metrics.registry.metrics());
-  });
-  app.get('/openapi.json', (_req, res) => {
-    res.json(
-      api.openapi({
-        title: def.name,
-        version: config.SERVICE_VERSION,
-        description: SERVICES[def.name].description,
-      }),
-    );
-  });
-  app.use(express.json({ limit: BODY_LIMIT, strict: true }));
-  if (config.ADMIN_ENABLED) {
-    app.get('/admin/faults', (_req, res) => {
-      res.json(faults.snapshot());
-    });
-    app.put('/admin/faults', (req, res) => {
-      const parsed = faultSetSchema.safeParse(req.body);
-      if (!parsed.success) {
-        throw new HttpError(
-          400,
-          'validation_failed',
-          parsed.error.issues.map((i) => `body.${i.path.join('.')}: ${i.message}`).join('; '),
-        );
-      }
-      faults.setOverrides(parsed.data);
-      logger.warn({ overrides: parsed.data }, 'fault overrides changed at run time');
-      res.json(faults.snapshot());
-    });
-  }
-  const pluginRouter = express.Router();
-  plugins.mount(pluginRouter);
-  app.use(pluginRouter);
-  api.endRoutes();
-  app.use(api.router);
-  app.use((req, res) => {
-    res.status(404).json(errorBody('not_found', `no route for ${req.method} ${req.path}`));
-  });
-  app.use(errorMiddleware(logger));
-
-  const server = app.listen(config.port, config.HOST);
-  await once(server, 'listening');
-  // Longer than typical load-balancer idle timeouts so they, not we, close idle connections.
-  server.keepAliveTimeout = 65_000;
-  const port = (server.address() as AddressInfo).port;
+  const app = buildApp({ service: def.name, ...observed, config, api: kit.api, plugins, ready: () => ready });
+  const { server, port } = await listen(app, config);
   if (hooks.beforeReady) await hooks.beforeReady();
   ready = true;
   logger.info({ port, host: config.HOST }, `${def.name} ready`);
 
-  let closing: Promise<void> | undefined;
-  const close = (): Promise<void> =>
-    (closing ??= (async () => {
-      ready = false;
-      logger.info({ drainDelayMs: config.SHUTDOWN_DRAIN_DELAY_MS }, 'shutting down: not ready, draining');
-      if (config.SHUTDOWN_DRAIN_DELAY_MS > 0) await sleep(config.SHUTDOWN_DRAIN_DELAY_MS);
-      for (const t of timers) clearInterval(t);
-      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-      server.closeIdleConnections();
-      const deadline = sleep(config.SHUTDOWN_TIMEOUT_MS).then(() => 'timeout' as const);
-      if ((await Promise.race([closed, deadline])) === 'timeout') {
-        logger.warn('drain timeout: closing remaining connections');
-        server.closeAllConnections();
-      }
-      await Promise.allSettled(running);
-      await hooks.close?.();
-      await plugins.close();
-      await db?.close();
-      logger.info('shutdown complete');
-    })());
-
+  const close = shutdown({
+    config,
+    logger,
+    server,
+    tasks,
+    notReady: () => (ready = false),
+    closers: [() => hooks.close?.(), () => plugins.close(), () => store.db?.close()],
+  });
   return { url: `http://${config.HOST}:${port}`, port, server, logger, metrics, close };
 }
