@@ -40,6 +40,12 @@ export const orderParams = z.strictObject({
   id: z.string().regex(/^ORD-[A-Z0-9]{1,40}$/, 'expected an order id such as ORD-1A2B3C4D5E6F'),
 });
 
+/** Keyset paging over every order (by id), for audits; `after` is the last order_id of the previous page. */
+export const exportQuery = z.strictObject({
+  after: orderParams.shape.id.optional(),
+  limit: z.coerce.number().int().min(1).max(1000).default(500),
+});
+
 export const listQuery = z.strictObject({
   customer_id: z
     .string()
@@ -72,6 +78,17 @@ export const operations = {
     summary: 'Look up an order and the state of its saga',
     params: orderParams,
     responses: { 200: 'the order', 404: 'unknown order' },
+  }),
+  exportOrders: operation({
+    method: 'get',
+    path: '/export/orders',
+    summary:
+      'Every order with its saga state and Idempotency-Key, in order_id order, a page at a time (read-only, for audits such as make chaos)',
+    query: exportQuery,
+    responses: {
+      200: 'a page of orders and the cursor of the next page (null on the last)',
+      400: 'invalid cursor or limit',
+    },
   }),
   listOrders: operation({
     method: 'get',

@@ -99,6 +99,39 @@ describe('order saga', () => {
   });
 });
 
+describe('order export (the audit reads every order)', () => {
+  it('pages through every order in id order, with its key, ending with next_after null', async () => {
+    const placed = [];
+    for (let i = 0; i < 3; i++) {
+      const res = await order(
+        { customer_id: 'cust-export', items: [{ product_id: 'SUP-HAY-003', quantity: 1 }] },
+        { 'idempotency-key': `export-${i}` },
+      );
+      expect(res.status).toBe(201);
+      placed.push(String(res.body.order_id));
+    }
+    const seen: Record<string, unknown>[] = [];
+    let after: string | null = null;
+    do {
+      const page = await json(`${s.order.url}/export/orders?limit=2${after ? `&after=${after}` : ''}`);
+      expect(page.status).toBe(200);
+      const orders = page.body.orders as Record<string, unknown>[];
+      expect(orders.length).toBeLessThanOrEqual(2);
+      seen.push(...orders);
+      after = page.body.next_after as string | null;
+    } while (after);
+    const ids = seen.map((o) => String(o.order_id));
+    expect(ids).toEqual([...ids].sort());
+    expect(new Set(ids).size).toBe(ids.length);
+    for (const [i, id] of placed.entries())
+      expect(seen.find((o) => o.order_id === id)).toMatchObject({
+        customer_id: 'cust-export',
+        status: 'confirmed',
+        idempotency_key: `export-${i}`,
+      });
+  });
+});
+
 describe('order bad input', () => {
   const item = { product_id: 'SUP-LEASH-005', quantity: 1 };
   const ok = { customer_id: 'cust-9', items: [item] };
@@ -252,6 +285,18 @@ describe('order bad input', () => {
         path: '/orders/ORD-DOESNOTEXIST',
         status: 404,
         message: /unknown order ORD-DOESNOTEXIST/,
+      },
+      {
+        name: 'export with a bad cursor',
+        path: '/export/orders?after=x',
+        status: 400,
+        message: /query\.after/,
+      },
+      {
+        name: 'export with too large a limit',
+        path: '/export/orders?limit=5000',
+        status: 400,
+        message: /query\.limit/,
       },
       { name: 'list without customer', path: '/orders', status: 400, message: /query\.customer_id/ },
       {

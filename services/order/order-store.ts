@@ -151,6 +151,16 @@ export class OrderStore {
     ).rows;
   }
 
+  /** A page of every order in id order, after `after` (keyset paging: stable under inserts). */
+  async page(after: string | undefined, limit: number): Promise<OrderRow[]> {
+    return (
+      await this.db.query<OrderRow>('SELECT * FROM order_orders WHERE id > $1 ORDER BY id LIMIT $2', [
+        after ?? '',
+        limit,
+      ])
+    ).rows;
+  }
+
   /** Takes over one unfinished order whose driver's lease expired; undefined when it is not due. */
   async claim(id: string): Promise<OrderRow | undefined> {
     const r = await this.db.query<OrderRow>(

@@ -76,6 +76,15 @@ export default defineService({
     });
 
     api.route({
+      ...operations.exportOrders,
+      async handler({ query }) {
+        const rows = await store.page(query.after, query.limit);
+        const last = rows.length === query.limit ? rows.at(-1) : undefined;
+        return { body: { orders: rows.map((o) => orderView(o)), next_after: last?.id ?? null } };
+      },
+    });
+
+    api.route({
       ...operations.listOrders,
       async handler({ query }) {
         const rows = await store.byCustomer(query.customer_id, query.limit);

@@ -38,6 +38,12 @@ export const listQuery = z.strictObject({
   order_id: z.string().regex(ID, 'order_id must be letters, digits, _ or -'),
 });
 
+/** Keyset paging over every payment (by id), for audits; `after` is the last payment_id of the previous page. */
+export const exportQuery = z.strictObject({
+  after: z.string().regex(ID, 'after must be a payment id').optional(),
+  limit: z.coerce.number().int().min(1).max(1000).default(500),
+});
+
 // The operations: what each route accepts and answers (service.ts binds a handler to each).
 export const operations = {
   charge: operation({
@@ -60,6 +66,17 @@ export const operations = {
     summary: 'Payments of an order (every attempt, with its status)',
     query: listQuery,
     responses: { 200: 'payments', 400: 'missing order_id' },
+  }),
+  exportPayments: operation({
+    method: 'get',
+    path: '/export/payments',
+    summary:
+      'Every payment (tombstones of voided keys included) with its Idempotency-Key, in payment_id order, a page at a time (read-only, for audits such as make chaos)',
+    query: exportQuery,
+    responses: {
+      200: 'a page of payments and the cursor of the next page (null on the last)',
+      400: 'invalid cursor or limit',
+    },
   }),
   getPayment: operation({
     method: 'get',

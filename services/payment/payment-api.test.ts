@@ -71,12 +71,47 @@ describe('payment API', () => {
   });
 });
 
+describe('payment export (the audit reads every payment)', () => {
+  it('pages through every payment in id order with its key, tombstones included', async () => {
+    const charged = key();
+    await charge(charged, { customer_id: 'c5', amount: 7.25, order_id: 'ORD-EXPORT' });
+    const voided = key();
+    await json(`${svc.url}/payments/void`, { body: { idempotency_key: voided } });
+    const seen: Record<string, unknown>[] = [];
+    let after: string | null = null;
+    do {
+      const page = await json(`${svc.url}/export/payments?limit=2${after ? `&after=${after}` : ''}`);
+      expect(page.status).toBe(200);
+      seen.push(...(page.body.payments as Record<string, unknown>[]));
+      after = page.body.next_after as string | null;
+    } while (after);
+    const ids = seen.map((p) => String(p.payment_id));
+    expect(ids).toEqual([...ids].sort());
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(seen.find((p) => p.idempotency_key === charged)).toMatchObject({
+      order_id: 'ORD-EXPORT',
+      status: 'succeeded',
+      amount: 7.25,
+    });
+    expect(seen.find((p) => p.idempotency_key === voided)).toMatchObject({
+      order_id: null,
+      status: 'voided',
+    });
+  });
+});
+
 describe('payment bad input', () => {
   const ok = { customer_id: 'c9', amount: 10 };
   const withKey = { 'idempotency-key': 'bad-input-key' };
   badInputCases(
     () => svc.url,
     [
+      {
+        name: 'export with a zero limit',
+        path: '/export/payments?limit=0',
+        status: 400,
+        message: /query\.limit/,
+      },
       {
         name: 'missing Idempotency-Key',
         path: '/payments',

@@ -93,6 +93,16 @@ export class PaymentStore {
     ).rows;
   }
 
+  /** A page of every payment in id order, after `after` (keyset paging: stable under inserts). */
+  async page(after: string | undefined, limit: number): Promise<PaymentRow[]> {
+    return (
+      await this.db.query<PaymentRow>('SELECT * FROM payment_payments WHERE id > $1 ORDER BY id LIMIT $2', [
+        after ?? '',
+        limit,
+      ])
+    ).rows;
+  }
+
   async byKey(key: string): Promise<PaymentRow | undefined> {
     return (
       await this.db.query<PaymentRow>('SELECT * FROM payment_payments WHERE idempotency_key = $1', [key])

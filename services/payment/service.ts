@@ -217,6 +217,20 @@ export default defineService({
     });
 
     api.route({
+      ...operations.exportPayments,
+      async handler({ query }) {
+        const rows = await store.page(query.after, query.limit);
+        const last = rows.length === query.limit ? rows.at(-1) : undefined;
+        return {
+          body: {
+            payments: rows.map((r) => ({ ...view(r), idempotency_key: r.idempotency_key })),
+            next_after: last?.id ?? null,
+          },
+        };
+      },
+    });
+
+    api.route({
       ...operations.getPayment,
       async handler({ params }) {
         const row = await store.byId(params.id);
