@@ -5,3 +5,4 @@ export * from './products.ts';
 export * from './journey.ts';
 export * from './cluster.ts';
 export * from './slo.ts';
+export * from './profiles.ts';

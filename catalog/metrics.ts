@@ -250,7 +250,7 @@ export const METRICS = {
   }),
   recommendationFallbacks: def({
     name: 'mmf_recommendation_fallbacks_total',
-    help: 'Recommendations answered by the rules fallback, by reason (ml-advisor: model_error, timeout; petstore: advisor_unavailable, advisor_timeout, circuit_open)',
+    help: 'Recommendations answered by a fallback, by reason (ml-advisor, its v1 rules: model_error, timeout; petstore, its catalog picks: advisor_unavailable, advisor_timeout, circuit_open, advisor_error)',
     type: 'counter',
     labels: ['reason'],
   }),

@@ -1,7 +1,6 @@
 // The ml-advisor's contract: its wire schemas and types and its operations (the OpenAPI document is
-// built from them). Callers import only this module. Besides the wire contract it publishes the v1
-// rules model as a client-side fallback: the same pure code the advisor falls back to, so a caller
-// that cannot reach the advisor answers as the advisor itself would when degraded.
+// built from them). Callers import only this module, and get only the wire contract: no model code
+// (a caller that cannot reach the advisor has a fallback of its own).
 import { z } from 'zod';
 import { PRODUCTS } from '../../catalog/products.ts';
 import { FACTOR_NAMES } from './model/index.ts';
@@ -12,10 +11,6 @@ export { recommendationRequestSchema };
 export type { Preferences } from './model/preferences.ts';
 /** @public The request body as a caller builds it. */
 export type { RecommendationRequest } from './model/preferences.ts';
-export type { PastOrder } from './model/profiles.ts';
-// The published fallback (see above) and the demo customers it derives preferences from.
-export { CUSTOMER_PROFILES, derivePreferences } from './model/profiles.ts';
-export { rulesModel } from './model/rules-model.ts';
 import { operation } from '../kit/contract.ts';
 
 const KNOWN_PRODUCTS = new Set(PRODUCTS.map((p) => p.sku));

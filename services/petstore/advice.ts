@@ -1,10 +1,18 @@
-// Recommendations for the storefront: ask the ml-advisor (through the kit's client: timeout, retry,
-// circuit breaker) within the storefront's own budget; when it is slow, down or its circuit is open,
-// answer with the v1 rules computed here from the same model code, marked as a fallback.
+// Recommendations for the storefront: ask the ml-advisor over HTTP (through the kit's client: timeout,
+// retry, circuit breaker) within the storefront's own budget; when it is slow, down or its circuit is
+// open, answer with the storefront's own catalog picks (picks.ts), marked as a fallback.
+import { namedProfile } from '../../catalog/profiles.ts';
 import type { ServiceClient } from '../kit/index.ts';
 import { HttpError } from '../kit/index.ts';
-import { derivePreferences, rulesModel } from '../ml-advisor/contract.ts';
-import type { PastOrder, Preferences } from '../ml-advisor/contract.ts';
+import type { Preferences } from '../ml-advisor/contract.ts';
+import { petById } from './pets.ts';
+import { catalogPicks, PICKS_VERSION } from './picks.ts';
+
+/** A past order as the order service lists it (GET /orders?customer_id=): what the storefront reads. */
+export interface PastOrder {
+  readonly status?: string;
+  readonly items: readonly { readonly product_id: string; readonly quantity: number }[];
+}
 
 export type StorefrontFallbackReason =
   'advisor_unavailable' | 'advisor_timeout' | 'circuit_open' | 'advisor_error';
@@ -37,7 +45,7 @@ function reasonOf(err: unknown): StorefrontFallbackReason {
 
 export interface Advice {
   body: Record<string, unknown>;
-  /** Set when the storefront answered from its own rules. */
+  /** Set when the storefront answered with its own picks. */
   storefrontFallback?: StorefrontFallbackReason;
   /** Set when the advisor answered, but with its own fallback. */
   advisorFallback?: string;
@@ -57,7 +65,7 @@ export class Advisor {
     this.budgetMs = budgetMs;
   }
 
-  /** The ml-advisor's answer, or the local rules when it cannot give one in time. */
+  /** The ml-advisor's answer, or the storefront's picks when it cannot give one in time. */
   private async ask(
     call: () => Promise<{ status: number; body: unknown }>,
     fallback: () => Record<string, unknown>,
@@ -80,7 +88,7 @@ export class Advisor {
     return {
       body: {
         ...fallback(),
-        model_version: rulesModel.version,
+        model_version: PICKS_VERSION,
         a_b_test_variant: null,
         processing_time_ms: Math.round((performance.now() - started) * 100) / 100,
         fallback_used: true,
@@ -111,14 +119,20 @@ export class Advisor {
           idempotent: true,
         }),
       () => {
-        const derived = derivePreferences(customerId, orders);
-        const preferences = { ...derived.preferences, max_recommendations: maxResults };
+        // The profile the customer id names (if any), minus the pets the customer already bought.
+        const profile = namedProfile(customerId);
+        const bought = purchased.filter((id) => petById(id) !== undefined);
+        const preferences = {
+          ...profile?.preferences,
+          exclude_pets: [...new Set([...(profile?.preferences.exclude_pets ?? []), ...bought])],
+          max_recommendations: maxResults,
+        };
         return {
-          recommendations: rulesModel.recommend(preferences),
+          recommendations: catalogPicks(preferences, maxResults),
           user_id: customerId,
-          profile_id: derived.profile_id,
+          profile_id: profile?.id ?? null,
           preferences,
-          basis: { ...derived.basis, purchased },
+          basis: { purchased },
         };
       },
     );
@@ -137,7 +151,7 @@ export class Advisor {
           body: { ...preferences, ...(userId ? { user_id: userId } : {}) },
         }),
       () => ({
-        recommendations: rulesModel.recommend(preferences),
+        recommendations: catalogPicks(preferences, preferences.max_recommendations),
         ...(userId ? { user_id: userId } : {}),
       }),
     );

@@ -147,7 +147,7 @@ export const operations = {
     method: 'get',
     path: '/recommendations',
     summary:
-      'Journey step "ml_recommendations": pets for a customer from their profile and order history (rules fallback when the advisor is slow or down)',
+      'Journey step "ml_recommendations": pets for a customer from their profile and order history (its own catalog picks when the advisor is slow or down)',
     query: recommendationsQuery,
     business: true,
     responses: { 200: 'recommendations (fallback_used/source say who answered)', 400: 'invalid query' },
@@ -156,7 +156,7 @@ export const operations = {
     method: 'post',
     path: '/recommendations',
     summary:
-      'Journey step "ml_recommendations": pets for stated preferences (same body as the ml-advisor; rules fallback when it is slow or down)',
+      'Journey step "ml_recommendations": pets for stated preferences (same body as the ml-advisor; its own catalog picks when it is slow or down)',
     body: recommendationRequestSchema,
     business: true,
     responses: { 200: 'recommendations', 400: 'invalid preferences' },

@@ -1,108 +1,20 @@
-// Customer profiles (the seed's three plus more), shared by the storefront and by
-// GET /recommend/user/{id}; and how a user's past orders refine their profile's preferences.
+// Which customer profile (catalog/profiles.ts) a user has, and how a user's past orders refine its
+// preferences (GET /recommend/user/{id}).
 import { createHash } from 'node:crypto';
 import { PETS, SUPPLIES } from '../../../catalog/products.ts';
 import type { PetCategory } from '../../../catalog/products.ts';
 import type { Preferences } from './preferences.ts';
-import { DEFAULT_MAX_RECOMMENDATIONS, PET_CATEGORIES } from './preferences.ts';
+import { PET_CATEGORIES } from './preferences.ts';
+import { CUSTOMER_PROFILES, namedProfile, type CustomerProfile } from '../../../catalog/profiles.ts';
 
-export interface CustomerProfile {
-  readonly id: string;
-  readonly name: string;
-  readonly description: string;
-  readonly preferences: Preferences;
-}
-
-const profile = (
-  id: string,
-  name: string,
-  description: string,
-  prefs: Omit<Preferences, 'max_recommendations'>,
-) => ({
-  id,
-  name,
-  description,
-  preferences: { ...prefs, max_recommendations: DEFAULT_MAX_RECOMMENDATIONS },
-});
-
-export const CUSTOMER_PROFILES: readonly CustomerProfile[] = [
-  profile(
-    'family-pet-seeker',
-    'Family pet seeker',
-    'Family with young children and a garden, wants a friendly dog.',
-    {
-      pet_types: ['dog'],
-      activity_level: 'high',
-      living_situation: 'house_with_yard',
-      experience_with_pets: 'intermediate',
-      budget_range: { min: 500, max: 1500 },
-      special_requirements: ['good_with_children'],
-    },
-  ),
-  profile('first-time-owner', 'First-time owner', 'Never had a pet, lives in a flat, wants something easy.', {
-    pet_types: ['cat', 'small_animal', 'fish'],
-    activity_level: 'medium',
-    living_situation: 'apartment',
-    experience_with_pets: 'beginner',
-    budget_range: { min: 0, max: 800 },
-  }),
-  profile('exotic-enthusiast', 'Exotic enthusiast', 'Experienced keeper of reptiles and birds.', {
-    pet_types: ['reptile', 'bird'],
-    activity_level: 'low',
-    living_situation: 'house',
-    experience_with_pets: 'expert',
-    budget_range: { min: 100, max: 2000 },
-  }),
-  profile(
-    'busy-professional',
-    'Busy professional',
-    'Long office days in a city flat: a pet that copes alone.',
-    {
-      activity_level: 'low',
-      living_situation: 'apartment',
-      experience_with_pets: 'beginner',
-      budget_range: { min: 0, max: 400 },
-      special_requirements: ['low_maintenance'],
-    },
-  ),
-  profile('senior-companion', 'Senior companion', 'Retired, calm home, wants a quiet companion.', {
-    pet_types: ['cat', 'bird'],
-    activity_level: 'low',
-    living_situation: 'apartment',
-    experience_with_pets: 'intermediate',
-    budget_range: { min: 200, max: 1000 },
-    special_requirements: ['quiet'],
-  }),
-  profile('farm-owner', 'Farm owner', 'Lots of land and experience, wants a working, active animal.', {
-    pet_types: ['dog'],
-    activity_level: 'high',
-    living_situation: 'farm',
-    experience_with_pets: 'expert',
-    budget_range: { min: 500, max: 2000 },
-  }),
-  profile(
-    'allergy-sensitive',
-    'Allergy-sensitive household',
-    'Allergies in the family: hypoallergenic pets only.',
-    {
-      living_situation: 'apartment',
-      experience_with_pets: 'beginner',
-      budget_range: { min: 0, max: 1500 },
-      special_requirements: ['hypoallergenic'],
-    },
-  ),
-];
-
-const BY_ID = new Map(CUSTOMER_PROFILES.map((p) => [p.id, p]));
+export { CUSTOMER_PROFILES };
 
 /**
  * A user id that is, or starts with, a profile id ("family-pet-seeker", "farm-owner-42") gets that
  * profile; any other id a stable, hash-chosen one, so a user's profile never changes between calls.
  */
 export function profileForUser(userId: string): CustomerProfile {
-  const direct =
-    BY_ID.get(userId) ??
-    CUSTOMER_PROFILES.find((p) => userId.startsWith(`${p.id}-`) || userId.startsWith(`${p.id}:`));
+  const direct = namedProfile(userId);
   if (direct) return direct;
   const index =
     createHash('sha256').update(`profile:${userId}`).digest().readUInt32BE(0) % CUSTOMER_PROFILES.length;
