@@ -1,100 +1,39 @@
 // Payment: idempotent charges (fraud check -> bank call), refunds, and voids for saga compensation.
+// Routes: a named handler per operation of contract.ts in routes.ts; ROUTES below is the table.
 import { fileURLToPath } from 'node:url';
-import { z } from 'zod';
+import { defineService } from '../kit/index.ts';
+import { AUDIT_EVENTS, paymentConfig } from './config.ts';
+import { PaymentStore } from './payment-store.ts';
 import {
-  conflict,
-  defineService,
-  HttpError,
-  notFound,
-  retryLater,
-  type IdempotentCall,
-} from '../kit/index.ts';
-import { PaymentStore, requestHash, type PaymentRow } from './payment-store.ts';
-import { operations } from './contract.ts';
+  charge,
+  exportPayments,
+  getPayment,
+  listPayments,
+  refund,
+  voidPayment,
+  type Payments,
+} from './routes.ts';
 import { PaymentSimulation } from './simulation.ts';
-import { toCents, toDollars } from '../kit/money.ts';
 
-export const AUDIT_EVENTS = [
-  'payment_processing_started',
-  'payment_fraud_check_completed',
-  'payment_bank_call_completed',
-  'payment_succeeded',
-  'payment_declined',
-  'payment_failed',
-  'payment_fraud_rejected',
-  'payment_replayed',
-  'payment_refunded',
-  'payment_voided',
-  'payment_recovered',
-] as const;
-
-/** Business failures answer 402 with a code per cause; the row keeps the detail. */
-const FAILURE_CODES = {
-  declined: ['payment_declined', 'the bank declined the payment'],
-  failed: ['payment_failed', 'the bank API failed; no money was taken'],
-  fraud_rejected: ['fraud_rejected', 'the payment was rejected by the fraud check'],
-  voided: ['payment_voided', 'this payment was voided (its order was cancelled)'],
-  refunded: ['payment_refunded', 'this payment was refunded'],
-} as const;
-
-function view(row: PaymentRow) {
-  return {
-    payment_id: row.id,
-    order_id: row.order_id,
-    customer_id: row.customer_id,
-    amount: toDollars(row.amount_cents),
-    currency: 'USD',
-    status: row.status,
-    failure_reason: row.failure_reason,
-    card_last4: row.card_last4,
-    fraud_check_ms: row.fraud_check_ms,
-    bank_ms: row.bank_ms,
-    created_at: row.created_at.toISOString(),
-    updated_at: row.updated_at.toISOString(),
-  };
-}
-
-/** The HTTP answer for a finished payment row; identical for the first call and every replay. */
-function answer(row: PaymentRow, replayed: boolean) {
-  const headers: Record<string, string> = replayed ? { 'Idempotent-Replayed': 'true' } : {};
-  if (row.status === 'succeeded') return { status: 201, body: view(row), headers };
-  if (row.status === 'processing') {
-    // Retry-After: "come back", so the kit does not store this as the key's final answer.
-    throw retryLater(
-      409,
-      'payment_in_progress',
-      'a payment with this Idempotency-Key is still being processed; retry shortly',
-      1000,
-      { payment_id: row.id },
-    );
-  }
-  const [code, message] = FAILURE_CODES[row.status];
-  throw new HttpError(
-    row.status === 'voided' || row.status === 'refunded' ? 409 : 402,
-    code,
-    `${message}${row.failure_reason ? `: ${row.failure_reason}` : ''}`,
-    {
-      payment_id: row.id,
-      status: row.status,
-    },
-  );
-}
+const ROUTES: readonly ((p: Payments) => void)[] = [
+  charge, //          POST /payments
+  listPayments, //    GET  /payments?order_id=
+  exportPayments, //  GET  /export/payments
+  getPayment, //      GET  /payments/{id}
+  refund, //          POST /payments/{id}/refund
+  voidPayment, //     POST /payments/void
+];
 
 export default defineService({
   name: 'payment',
-  config: {
-    /** Fraud rules reject single payments above this amount. */
-    FRAUD_MAX_AMOUNT: z.coerce.number().positive().default(25_000),
-    /** A charge still 'processing' this long after its last update was interrupted by a crash. */
-    PAYMENT_STALE_MS: z.coerce.number().int().min(1).default(60_000),
-  },
+  config: paymentConfig,
   auditEvents: AUDIT_EVENTS,
   migrationsDir: fileURLToPath(new URL('./migrations', import.meta.url)),
-  setup({ api, db, audit, metrics, faults, config, every }) {
+  setup(kit) {
+    const { db, audit, metrics, faults, config, every } = kit;
     const store = new PaymentStore(db);
     const sim = new PaymentSimulation(faults, metrics, config.FRAUD_MAX_AMOUNT);
     const payments = metrics.counter('payments');
-    const refunds = metrics.counter('refunds');
 
     const recoverStale = async (): Promise<void> => {
       for (const row of await store.failStale(config.PAYMENT_STALE_MS)) {
@@ -108,180 +47,7 @@ export default defineService({
     };
     every(Math.max(1000, Math.floor(config.PAYMENT_STALE_MS / 2)), 'fail-stale-payments', recoverStale);
 
-    api.route({
-      ...operations.charge,
-      // The kit replays stored answers; the payment row, unique per key and kept for good, is what
-      // makes a charge happen once even across the kit's retention and lets a void tombstone a key.
-      idempotencyScope: ({ body }) => body.customer_id,
-      async handler({ body, idempotency }) {
-        const key = (idempotency as IdempotentCall).key;
-        const amountCents = toCents(body.amount);
-        const hash = requestHash({
-          order_id: body.order_id,
-          customer_id: body.customer_id,
-          amount_cents: amountCents,
-        });
-        const { row, created } = await store.claim({
-          key,
-          hash,
-          order_id: body.order_id,
-          customer_id: body.customer_id,
-          amount_cents: amountCents,
-          card_last4: body.card?.number.slice(-4),
-        });
-        if (!created) {
-          if (row.status === 'voided' && row.request_hash === '') {
-            throw conflict(
-              'payment_voided',
-              'this Idempotency-Key was voided before any charge (its order was cancelled)',
-            );
-          }
-          if (row.request_hash !== hash) {
-            throw new HttpError(
-              422,
-              'idempotency_key_reused',
-              'this Idempotency-Key was used with a different request',
-            );
-          }
-          audit.emit('payment_replayed', { payment_id: row.id, order_id: row.order_id, status: row.status });
-          return answer(row, true);
-        }
-
-        const base = {
-          payment_id: row.id,
-          order_id: body.order_id,
-          customer_id: body.customer_id,
-          amount: body.amount,
-        };
-        audit.emit('payment_processing_started', { ...base, card_last4: row.card_last4 });
-
-        const fraud = await sim.fraudCheck(body.amount);
-        audit.emit('payment_fraud_check_completed', {
-          ...base,
-          operation: 'fraud_check',
-          duration_ms: Math.round(fraud.durationMs),
-          outcome: fraud.outcome === 'passed' ? 'success' : 'failure',
-          ...(fraud.outcome === 'rejected' ? { error_type: 'fraud_rejected', reason: fraud.reason } : {}),
-          deep_check: body.amount > 1000,
-        });
-        let final: PaymentRow;
-        if (fraud.outcome === 'rejected') {
-          final = await store.finish(row.id, 'fraud_rejected', {
-            failure_reason: fraud.reason ?? 'rejected',
-            fraud_check_ms: Math.round(fraud.durationMs),
-          });
-        } else {
-          const bank = await sim.bankCall(body.amount);
-          audit.emit('payment_bank_call_completed', {
-            ...base,
-            operation: 'bank_call',
-            duration_ms: Math.round(bank.durationMs),
-            outcome: bank.outcome === 'approved' ? 'success' : 'failure',
-            bank_outcome: bank.outcome,
-            ...(bank.outcome !== 'approved' ? { error_type: `bank_${bank.outcome}` } : {}),
-          });
-          const status =
-            bank.outcome === 'approved' ? 'succeeded' : bank.outcome === 'declined' ? 'declined' : 'failed';
-          final = await store.finish(row.id, status, {
-            ...(status !== 'succeeded' ? { failure_reason: `bank ${bank.outcome}` } : {}),
-            fraud_check_ms: Math.round(fraud.durationMs),
-            bank_ms: Math.round(bank.durationMs),
-          });
-        }
-        const event = {
-          succeeded: 'payment_succeeded',
-          declined: 'payment_declined',
-          failed: 'payment_failed',
-          fraud_rejected: 'payment_fraud_rejected',
-          voided: 'payment_voided',
-          refunded: 'payment_refunded',
-          processing: 'payment_failed',
-        } as const;
-        payments.inc({ outcome: final.status });
-        audit.emit(event[final.status], {
-          ...base,
-          status: final.status,
-          failure_reason: final.failure_reason,
-        });
-        return answer(final, false);
-      },
-    });
-
-    api.route({
-      ...operations.listPayments,
-      async handler({ query }) {
-        return {
-          body: { order_id: query.order_id, payments: (await store.byOrder(query.order_id)).map(view) },
-        };
-      },
-    });
-
-    api.route({
-      ...operations.exportPayments,
-      async handler({ query }) {
-        const rows = await store.page(query.after, query.limit);
-        const last = rows.length === query.limit ? rows.at(-1) : undefined;
-        return {
-          body: {
-            payments: rows.map((r) => ({ ...view(r), idempotency_key: r.idempotency_key })),
-            next_after: last?.id ?? null,
-          },
-        };
-      },
-    });
-
-    api.route({
-      ...operations.getPayment,
-      async handler({ params }) {
-        const row = await store.byId(params.id);
-        if (!row) throw notFound(`unknown payment ${params.id}`);
-        return { body: view(row) };
-      },
-    });
-
-    api.route({
-      ...operations.refund,
-      idempotencyScope: ({ params }) => params.id,
-      async handler({ params, body }) {
-        const { row, changed } = await store.refund(params.id, body.reason);
-        if (!row) throw notFound(`unknown payment ${params.id}`);
-        if (!changed && row.status !== 'refunded') {
-          throw conflict('not_refundable', `payment ${params.id} is ${row.status} and cannot be refunded`, {
-            status: row.status,
-          });
-        }
-        if (changed) {
-          refunds.inc({ kind: 'refund' });
-          audit.emit('payment_refunded', {
-            payment_id: row.id,
-            order_id: row.order_id,
-            amount: toDollars(row.amount_cents),
-            reason: body.reason,
-          });
-        }
-        return { body: view(row) };
-      },
-    });
-
-    api.route({
-      ...operations.voidPayment,
-      idempotencyScope: ({ body }) => body.idempotency_key,
-      async handler({ body }) {
-        const { row, action } = await store.voidByKey(body.idempotency_key, body.reason);
-        if (action !== 'none') {
-          refunds.inc({ kind: action === 'refunded' ? 'refund' : 'void' });
-          audit.emit(action === 'refunded' ? 'payment_refunded' : 'payment_voided', {
-            payment_id: row.id,
-            order_id: row.order_id,
-            idempotency_key: body.idempotency_key,
-            action,
-            reason: body.reason,
-          });
-        }
-        return { body: { ...view(row), action } };
-      },
-    });
-
+    for (const declare of ROUTES) declare({ kit, store, sim });
     return { beforeReady: recoverStale };
   },
 });
