@@ -5,20 +5,28 @@
 // (POST /orders -> order -> inventory reserve, payment charge, inventory commit).
 // Where the time goes comes from each service's own /metrics (server and client duration histograms,
 // scraped before and after) and from each process's CPU time in /proc.
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+// The same load runs once per backend: PGlite (each service's embedded database, the local default)
+// and a real PostgreSQL server (as in a cluster; the store tests' throwaway server), whose own CPU is
+// reported beside the services'.
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { join } from 'node:path';
 import { SERVICE_NAMES, SUPPLIES, type ServiceName } from '../catalog/index.ts';
 import { Stack } from '../tools/stack/stack.ts';
 import { freePorts } from '../test/support/ports.ts';
+import { startPostgresServer, type PostgresServer } from '../test/support/postgres-server.ts';
 import { load, type LoadResult } from './lib/load.ts';
 import { profileAreas } from './lib/cpu-profile.ts';
-import { cpuSeconds, rssMiB } from './lib/proc.ts';
+import { cpuSeconds, rssMiB, treeCpuSeconds } from './lib/proc.ts';
 import { delta, histogramSums, type Series } from './lib/prom.ts';
 import { round, table } from './lib/stats.ts';
 
+export const BACKENDS = ['pglite', 'postgres'] as const;
+export type Backend = (typeof BACKENDS)[number];
+
 export interface E2eOptions {
+  backends: readonly Backend[];
   seconds: number;
   warmupSeconds: number;
   clients: number;
@@ -56,6 +64,7 @@ export interface ServiceTime {
 }
 
 export interface E2eResult {
+  backend: Backend;
   ordersPerSecond: number;
   confirmed: number;
   rejected: Record<string, number>;
@@ -66,6 +75,10 @@ export interface E2eResult {
   calls: CallTime[];
   services: ServiceTime[];
   bench: { coresBusy: number };
+  /** CPU of all services per confirmed order. */
+  totalCpuMsPerOrder: number;
+  /** The PostgreSQL server's processes (postgres backend only). */
+  database?: { cpuMsPerOrder: number; coresBusy: number };
   /** With profile: CPU ms per confirmed order, per service and area of code. */
   cpuByArea?: Record<string, Partial<Record<ServiceName, number>>>;
 }
@@ -74,6 +87,7 @@ interface Snapshot {
   server: Map<ServiceName, Series[]>;
   client: Map<ServiceName, Series[]>;
   cpu: Map<ServiceName, number>;
+  dbCpu?: number;
   benchCpu: number;
   at: number;
   /** Monotonic clock in µs, comparable with V8 profile timestamps. */
@@ -83,7 +97,10 @@ interface Snapshot {
 const SETTLE_MS = 3000;
 
 /** CPU counters and clocks now (taken when the load stops, before in-flight requests settle). */
-function cpuNow(stack: Stack): Pick<Snapshot, 'cpu' | 'benchCpu' | 'at' | 'monoUs'> {
+function cpuNow(
+  stack: Stack,
+  dbPid?: number,
+): Pick<Snapshot, 'cpu' | 'dbCpu' | 'benchCpu' | 'at' | 'monoUs'> {
   const cpu = new Map<ServiceName, number>();
   for (const name of stack.services) {
     const pid = stack.pid(name);
@@ -92,13 +109,14 @@ function cpuNow(stack: Stack): Pick<Snapshot, 'cpu' | 'benchCpu' | 'at' | 'monoU
   const usage = process.cpuUsage();
   return {
     cpu,
+    ...(dbPid ? { dbCpu: treeCpuSeconds(dbPid) } : {}),
     benchCpu: (usage.user + usage.system) / 1e6,
     at: performance.now(),
     monoUs: Number(process.hrtime.bigint() / 1000n),
   };
 }
 
-async function snapshot(stack: Stack): Promise<Snapshot> {
+async function snapshot(stack: Stack, dbPid?: number): Promise<Snapshot> {
   const server = new Map<ServiceName, Series[]>();
   const client = new Map<ServiceName, Series[]>();
   for (const name of stack.services) {
@@ -106,7 +124,7 @@ async function snapshot(stack: Stack): Promise<Snapshot> {
     server.set(name, histogramSums(text, 'mmf_http_server_request_duration_seconds'));
     client.set(name, histogramSums(text, 'mmf_http_client_request_duration_seconds'));
   }
-  return { server, client, ...cpuNow(stack) };
+  return { server, client, ...cpuNow(stack, dbPid) };
 }
 
 function checkoutRequests() {
@@ -130,11 +148,34 @@ function checkoutRequests() {
   ];
 }
 
-export async function runEndToEnd(opts: E2eOptions): Promise<E2eResult> {
+export async function runEndToEnd(opts: E2eOptions): Promise<E2eResult[]> {
+  const results: E2eResult[] = [];
+  for (const backend of opts.backends) {
+    let server: PostgresServer | undefined;
+    try {
+      if (backend === 'postgres') server = await startPostgresServer();
+      results.push(await runOne(opts, backend, server));
+    } finally {
+      await server?.stop();
+    }
+  }
+  return results;
+}
+
+/** The postmaster's pid (first line of postmaster.pid in the data directory). */
+async function postmasterPid(server: PostgresServer): Promise<number> {
+  const text = await readFile(join(server.dir, 'data', 'postmaster.pid'), 'utf8');
+  return Number.parseInt(text, 10);
+}
+
+async function runOne(opts: E2eOptions, backend: Backend, server?: PostgresServer): Promise<E2eResult> {
   const ports = await freePorts(SERVICE_NAMES.length);
   const runDir = await mkdtemp(join(os.tmpdir(), 'mmf-bench-stack-'));
   // Spans are created (as with `make up`) but nothing is exported.
   const env: NodeJS.ProcessEnv = { LATENCY_SCALE: '0' };
+  // One database shared by all services: their tables and migration records are prefixed per service.
+  if (server) env.DATABASE_URL = server.adminUrl;
+  const dbPid = server ? await postmasterPid(server) : undefined;
   const profileDir = join(runDir, 'profiles');
   if (opts.profile) env.NODE_OPTIONS = `--cpu-prof --cpu-prof-dir=${profileDir}`;
   const stack = new Stack({
@@ -145,28 +186,28 @@ export async function runEndToEnd(opts: E2eOptions): Promise<E2eResult> {
   const savedEndpoint = process.env.OTEL_EXPORTER_OTLP_ENDPOINT;
   delete process.env.OTEL_EXPORTER_OTLP_ENDPOINT;
   try {
-    process.stdout.write(`e2e: starting ${stack.services.join(', ')}\n`);
+    process.stdout.write(`e2e (${backend}): starting ${stack.services.join(', ')}\n`);
     await stack.up();
     const url = stack.url('petstore');
     const requests = checkoutRequests();
     process.stdout.write(
-      `e2e: warm-up ${opts.warmupSeconds} s, then ${opts.seconds} s with ${opts.clients} clients\n`,
+      `e2e (${backend}): warm-up ${opts.warmupSeconds} s, then ${opts.seconds} s with ${opts.clients} clients\n`,
     );
     await load({ url, connections: opts.clients, duration: opts.warmupSeconds, requests });
     // autocannon resolves at its deadline with requests still in flight: let them finish on both
     // sides of the window, so the server histograms count exactly the measured requests.
     await sleep(SETTLE_MS);
-    const before = await snapshot(stack);
+    const before = await snapshot(stack, dbPid);
     const run = await load({
       url,
       connections: opts.clients,
       duration: opts.seconds,
       requests,
     });
-    const cpuAt = cpuNow(stack);
+    const cpuAt = cpuNow(stack, dbPid);
     await sleep(SETTLE_MS);
-    const after = { ...(await snapshot(stack)), ...cpuAt };
-    const result = summarise(stack, run, before, after);
+    const after = { ...(await snapshot(stack, dbPid)), ...cpuAt };
+    const result = summarise(backend, stack, run, before, after);
     if (opts.profile) {
       const pids = new Map(stack.services.map((n) => [n, stack.pid(n)]));
       await stack.down(); // profiles are written when the processes exit
@@ -199,7 +240,13 @@ async function cpuByArea(
   return out;
 }
 
-function summarise(stack: Stack, run: LoadResult, before: Snapshot, after: Snapshot): E2eResult {
+function summarise(
+  backend: Backend,
+  stack: Stack,
+  run: LoadResult,
+  before: Snapshot,
+  after: Snapshot,
+): E2eResult {
   const wall = (after.at - before.at) / 1000;
   // Per-order figures divide by the checkouts the storefront served in the window (all answers).
   const front = delta(before.server.get('petstore') ?? [], after.server.get('petstore') ?? [], [
@@ -248,7 +295,17 @@ function summarise(stack: Stack, run: LoadResult, before: Snapshot, after: Snaps
     });
   }
   const rejected = Object.fromEntries(Object.entries(run.statuses).filter(([code]) => !code.startsWith('2')));
+  const dbCpu =
+    after.dbCpu !== undefined && before.dbCpu !== undefined ? after.dbCpu - before.dbCpu : undefined;
   return {
+    backend,
+    totalCpuMsPerOrder: round(
+      services.reduce((a, s) => a + s.cpuMsPerOrder, 0),
+      2,
+    ),
+    ...(dbCpu !== undefined
+      ? { database: { cpuMsPerOrder: round(perOrder(dbCpu), 2), coresBusy: round(dbCpu / wall, 2) } }
+      : {}),
     ordersPerSecond: round(run.ok / run.seconds, 1),
     confirmed: run.ok,
     rejected,
@@ -262,13 +319,62 @@ function summarise(stack: Stack, run: LoadResult, before: Snapshot, after: Snaps
   };
 }
 
-export function e2eTables(r: E2eResult, clients: number): string {
+/** One line per backend: throughput, outcome and CPU per order per service, in total and in the database. */
+function backendTable(results: readonly E2eResult[]): string {
+  const names = results[0]?.services.map((s) => s.service) ?? [];
+  return (
+    'CPU ms per confirmed order, per service and summed over the services (utime + stime from /proc)\n' +
+    table(
+      [
+        'backend',
+        'orders/s',
+        'p50 ms',
+        'p99 ms',
+        'confirmed',
+        'not conf.',
+        'errors',
+        ...names,
+        'services',
+        'db server',
+      ],
+      results.map((r) => [
+        r.backend,
+        r.ordersPerSecond,
+        r.p50Ms,
+        r.p99Ms,
+        r.confirmed,
+        Object.values(r.rejected).reduce((a, b) => a + b, 0),
+        r.errors,
+        ...names.map((n) => r.services.find((s) => s.service === n)?.cpuMsPerOrder ?? Number.NaN),
+        r.totalCpuMsPerOrder,
+        r.database ? r.database.cpuMsPerOrder : Number.NaN,
+      ]),
+    )
+  );
+}
+
+function detailTables(r: E2eResult, clients: number): string {
   return [
-    `${r.ordersPerSecond} orders/s confirmed with ${clients} clients (p50 ${r.p50Ms} ms, p99 ${r.p99Ms} ms; ` +
+    `[${r.backend}] ${r.ordersPerSecond} orders/s confirmed with ${clients} clients (p50 ${r.p50Ms} ms, p99 ${r.p99Ms} ms; ` +
       `${r.confirmed} confirmed, ${Object.values(r.rejected).reduce((a, b) => a + b, 0)} not confirmed, ${r.errors} errors)`,
     table(
       ['service', 'CPU ms/order', 'cores busy', 'own ms/order', 'RSS MiB'],
-      r.services.map((s) => [s.service, s.cpuMsPerOrder, s.coresBusy, s.ownMsPerOrder, s.rssMiB]),
+      [
+        ...r.services.map((s) => [s.service, s.cpuMsPerOrder, s.coresBusy, s.ownMsPerOrder, s.rssMiB]),
+        [
+          'all services',
+          r.totalCpuMsPerOrder,
+          round(
+            r.services.reduce((a, s) => a + s.coresBusy, 0),
+            2,
+          ),
+          Number.NaN,
+          Number.NaN,
+        ],
+        ...(r.database
+          ? [['postgres server', r.database.cpuMsPerOrder, r.database.coresBusy, Number.NaN, Number.NaN]]
+          : []),
+      ],
     ) + `\n(load generator: ${r.bench.coresBusy} cores busy)`,
     table(
       ['service', 'route', 'requests', 'mean ms', 'server ms/order'],
@@ -278,31 +384,39 @@ export function e2eTables(r: E2eResult, clients: number): string {
       ['from', 'to', 'operation', 'calls', 'mean ms'],
       r.calls.map((c) => [c.from, c.to, c.operation, c.calls, c.meanMs]),
     ),
-    ...(r.cpuByArea
-      ? [
-          areaTable(
-            r.cpuByArea,
-            r.services.map((s) => s.service),
-          ),
-        ]
-      : []),
+    ...(r.cpuByArea ? [areaTable(r.cpuByArea, r.services)] : []),
   ].join('\n\n');
 }
 
+export function e2eTables(results: readonly E2eResult[], clients: number): string {
+  return [backendTable(results), ...results.map((r) => detailTables(r, clients))].join('\n\n');
+}
+
+/**
+ * Profile samples per area, scaled per service so each column adds up to the CPU the process really
+ * used per order (sample intervals stretch when the machine is busy, so raw profile ms overstate it).
+ */
 function areaTable(
   areas: Record<string, Partial<Record<ServiceName, number>>>,
-  services: ServiceName[],
+  services: readonly ServiceTime[],
 ): string {
+  const sampled = new Map(
+    services.map((s) => [s.service, Object.values(areas).reduce((a, per) => a + (per[s.service] ?? 0), 0)]),
+  );
+  const scale = (s: ServiceTime) => {
+    const total = sampled.get(s.service) ?? 0;
+    return total > 0 ? s.cpuMsPerOrder / total : 0;
+  };
   const rows = Object.entries(areas)
     .map(([a, per]) => {
-      const cells = services.map((n) => per[n] ?? 0);
+      const cells = services.map((s) => (per[s.service] ?? 0) * scale(s));
       return { a, cells, total: cells.reduce((x, y) => x + y, 0) };
     })
     .sort((x, y) => y.total - x.total);
   return (
-    'CPU ms per order by area of code (--cpu-prof samples during the run; profiling slows the stack)\n' +
+    "CPU ms per order by area of code (--cpu-prof sample shares during the run, scaled to each process's CPU; profiling slows the stack)\n" +
     table(
-      ['area', ...services, 'all'],
+      ['area', ...services.map((s) => s.service), 'all'],
       rows.map((r) => [r.a, ...r.cells.map((c) => round(c, 2)), round(r.total, 2)]),
     )
   );

@@ -2,13 +2,14 @@
 // local stack, each reported as ratios against a baseline measured in the same run.
 // Writes reports/bench.json and prints tables. Sections: `node bench/run.ts [http] [store] [e2e]`
 // (default all). Durations: BENCH_SECONDS, BENCH_WARMUP_SECONDS, BENCH_ROUNDS, BENCH_STORE_SECONDS,
-// BENCH_E2E_SECONDS, BENCH_E2E_CLIENTS; BENCH_E2E_CPU_PROFILE=1 adds a CPU breakdown by area of code.
+// BENCH_E2E_SECONDS, BENCH_E2E_CLIENTS; BENCH_E2E_BACKENDS ("pglite postgres"); BENCH_E2E_CPU_PROFILE=1
+// adds a CPU breakdown by area of code.
 import { mkdir, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import { join } from 'node:path';
 import { httpTable, runHttpOverhead } from './http-overhead.ts';
 import { machineLoad } from './lib/proc.ts';
-import { e2eTables, runEndToEnd } from './end-to-end.ts';
+import { BACKENDS, e2eTables, runEndToEnd, type Backend } from './end-to-end.ts';
 import { postgresOverPglite, runStoreThroughput, storeTable } from './store-throughput.ts';
 
 const ROOT = join(import.meta.dirname, '..');
@@ -76,18 +77,30 @@ if (sections.has('store')) {
   );
 }
 
+function backends(): Backend[] {
+  const v = process.env.BENCH_E2E_BACKENDS?.trim();
+  if (!v) return [...BACKENDS];
+  const asked = v.split(/[\s,]+/);
+  for (const b of asked) {
+    if (!BACKENDS.includes(b as Backend))
+      throw new Error(`BENCH_E2E_BACKENDS: unknown backend ${b}; expected ${BACKENDS.join(', ')}`);
+  }
+  return asked as Backend[];
+}
+
 if (sections.has('e2e')) {
   const opts = {
+    backends: backends(),
     seconds: num('BENCH_E2E_SECONDS', 10),
     warmupSeconds: num('BENCH_E2E_WARMUP_SECONDS', 3),
     clients: num('BENCH_E2E_CLIENTS', 16),
     profile: process.env.BENCH_E2E_CPU_PROFILE === '1',
   };
-  const result = await runEndToEnd(opts);
-  report.e2e = { options: opts, ...result };
+  const results = await runEndToEnd(opts);
+  report.e2e = { options: opts, backends: results };
   tables.push(
     `3. End to end: storefront checkouts, LATENCY_SCALE=0, ${opts.seconds} s\n` +
-      e2eTables(result, opts.clients),
+      e2eTables(results, opts.clients),
   );
 }
 

@@ -2,7 +2,7 @@
 // /proc, stop them. Every child is tracked so a failing or interrupted run still kills what it started.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 const children = new Set<ChildProcess>();
@@ -94,4 +94,43 @@ export function machineLoad(): { load1: number; load5: number; load15: number; c
     load15: load15 ?? Number.NaN,
     cores: navigator.hardwareConcurrency,
   };
+}
+
+/** Parent pid and CPU ticks (utime, stime, cutime, cstime) of every process, from /proc. */
+function processTable(): Map<number, { ppid: number; ticks: number[] }> {
+  const out = new Map<number, { ppid: number; ticks: number[] }>();
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    let stat: string;
+    try {
+      stat = readFileSync(`/proc/${name}/stat`, 'utf8');
+    } catch {
+      continue; // exited meanwhile
+    }
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    out.set(Number(name), { ppid: Number(f[1]), ticks: [11, 12, 13, 14].map((i) => Number(f[i])) });
+  }
+  return out;
+}
+
+/**
+ * CPU seconds of a process and all its descendants so far: the root's own and reaped children's
+ * time (cutime/cstime) plus the live descendants' own time. For a PostgreSQL server: postmaster + backends.
+ */
+export function treeCpuSeconds(rootPid: number): number {
+  const procs = processTable();
+  const children = new Map<number, number[]>();
+  for (const [pid, p] of procs) children.set(p.ppid, [...(children.get(p.ppid) ?? []), pid]);
+  const root = procs.get(rootPid);
+  if (!root) return Number.NaN;
+  let ticks = root.ticks.reduce((a, b) => a + b, 0);
+  const todo = [...(children.get(rootPid) ?? [])];
+  while (todo.length) {
+    const pid = todo.pop() as number;
+    const p = procs.get(pid);
+    if (!p) continue;
+    ticks += (p.ticks[0] ?? 0) + (p.ticks[1] ?? 0);
+    todo.push(...(children.get(pid) ?? []));
+  }
+  return ticks / CLOCK_TICKS;
 }
