@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { App, Yaml } from 'cdk8s';
 import { describe, expect, it } from 'vitest';
 import { LoadChart } from './charts/load-chart.ts';
+import { GRAFANA_ADMIN_KEYS, GRAFANA_ADMIN_SECRET } from './config/credentials.ts';
 import { PROFILES } from './config/profiles.ts';
 import { parseEnvFile } from './config/versions.ts';
 import {
@@ -119,6 +120,16 @@ describe('make -n: cluster targets', () => {
         context: true,
       },
     ]);
+    // Grafana's login Secret exists before the stack that reads it is installed; grafana-password reads it.
+    const secrets = lines.indexOf(
+      `node tools/cluster/secrets.ts --context ${context} --profile kind kind-up`,
+    );
+    const stack = lines.findIndex((l) => l.includes(`upgrade --install ${RELEASES.kubePrometheusStack} `));
+    expect(secrets).toBeGreaterThan(0);
+    expect(secrets).toBeLessThan(stack);
+    expect(dryRun('grafana-password')[0]).toContain(
+      `-n ${GRAFANA_ADMIN_SECRET.namespace} get secret ${GRAFANA_ADMIN_SECRET.name} -o jsonpath='{.data.${GRAFANA_ADMIN_KEYS.passwordKey}}'`,
+    );
     // Every values file the recipe names is one the synth writes.
     for (const i of installs) if (i.values) expect(Object.keys(ADDON_VALUES)).toContain(i.values);
     // Every chart repository the installs use is added.
@@ -134,6 +145,7 @@ describe('make -n: cluster targets', () => {
       'tools/cluster/require.sh docker kind node',
       `tools/cluster/images.sh petstore ${versions.NODE_IMAGE} $(node charts-src/images.ts kind)`,
       'tools/cluster/require.sh kubectl',
+      `node tools/cluster/secrets.ts --context ${context} --profile kind deploy`,
       `node tools/cluster/apply.ts --context ${context}  dist/kind/00-namespace.k8s.yaml dist/kind/10-petstore.k8s.yaml`,
       `tools/cluster/wait-rollout.sh ${context} petstore 300`,
       expect.stringMatching(/^echo "storefront: http:\/\/localhost:8080\//),
@@ -146,9 +158,14 @@ describe('make -n: cluster targets', () => {
       expect.stringMatching(/^node tools\/control-plane\/cli.ts status >\/dev\/null \|\|/),
       expect.stringContaining('the local control plane is not running: make control-plane first'),
       'tools/cluster/require.sh kubectl',
+      'node tools/cluster/secrets.ts --context mmf-local --profile kind deploy',
       'node tools/cluster/apply.ts --context mmf-local  dist/kind/00-namespace.k8s.yaml dist/kind/10-petstore.k8s.yaml',
       'tools/cluster/wait-rollout.sh mmf-local petstore 300',
     ]);
+    // Production checks the operator's Secret before anything is applied (tools/cluster/secrets.ts).
+    expect(dryRun('deploy', 'CLUSTER=local', 'PROFILE=production')).toContain(
+      'node tools/cluster/secrets.ts --context mmf-local --profile production deploy',
+    );
     expect(dryRun('deploy-dry-run', 'CLUSTER=local', 'PROFILE=production').at(-1)).toBe(
       'node tools/cluster/apply.ts --context mmf-local  --dry-run dist/production/00-namespace.k8s.yaml dist/production/10-petstore.k8s.yaml',
     );

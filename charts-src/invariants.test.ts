@@ -221,6 +221,18 @@ describe('each invariant check fails when its invariant breaks', () => {
     expect(violations.some((v) => v.includes('ORDER_URL'))).toBe(true);
   });
 
+  it('contract: a password in DATABASE_URL, or PGPASSWORD_FILE outside a secret volume', () => {
+    const objs = copyOf('production');
+    const c = template(find(objs, 'Deployment', 'order')).spec.containers[0] as Json;
+    const url = c.env.find((e: Json) => e.name === 'DATABASE_URL');
+    url.value = String(url.value).replace('petstore@', 'petstore:x@');
+    c.env.find((e: Json) => e.name === 'PGPASSWORD_FILE').value = '/tmp/password';
+    expect(checkServiceContract(objs)).toEqual([
+      'Deployment/order DATABASE_URL carries a password',
+      'Deployment/order PGPASSWORD_FILE=/tmp/password is not a file of a read-only secret volume',
+    ]);
+  });
+
   it('budget', () => {
     const { main, load } = synthesized('kind');
     const tight = { ...PROFILES.kind, requestBudget: { cpuMillis: 1000, memoryMiB: 1024 } };

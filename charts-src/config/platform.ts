@@ -29,7 +29,19 @@ export const POSTGRES = {
   user: 'petstore',
   uid: 999,
 } as const;
-export const POSTGRES_SECRET = 'postgres-credentials';
+/** The PostgreSQL password lives in one Secret that is never synthesized: `make deploy` creates it
+ * with a random password on kind (tools/cluster/db-secret.ts), the operator provides it in
+ * production (README, "Security"). Pods read it as a file from a read-only secret volume. */
+export const POSTGRES_CREDENTIALS = {
+  secret: 'postgres-credentials',
+  /** Its one key: the password of POSTGRES.user. */
+  passwordKey: 'password',
+  /** Directory of the secret volume in every pod that needs it: the file is <mountPath>/<passwordKey>. */
+  mountPath: '/var/run/secrets/postgres',
+} as const;
+export const POSTGRES_PASSWORD_FILE = `${POSTGRES_CREDENTIALS.mountPath}/${POSTGRES_CREDENTIALS.passwordKey}`;
+/** The services' DATABASE_URL: no password in it (PGPASSWORD_FILE supplies it, services/kit/config.ts). */
+export const POSTGRES_URL = `postgres://${POSTGRES.user}@${POSTGRES.name}.${NAMESPACE}.svc.cluster.local:${POSTGRES.port}/${POSTGRES.database}`;
 export const JAEGER = {
   name: 'jaeger',
   collectorService: 'jaeger-collector',

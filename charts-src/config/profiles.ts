@@ -34,6 +34,9 @@ export interface Profile {
   /** Services deployed as stable + canary; absent = stable only (catalog `canary` decides defaults). */
   readonly canaries: Partial<Record<ServiceName, CanaryConfig>>;
   readonly canaryAnalysis: CanaryAnalysis;
+  /** Who creates the Secrets the pods read (config/credentials.ts): `make deploy` with random values
+   * (kept across redeploys), or the operator (then `make deploy` only checks they exist). */
+  readonly credentials: 'generated-at-deploy' | 'provided-by-operator';
   /** Fault injection switches: on for demos on kind, hard-disabled in production. */
   readonly faultsEnabled: boolean;
   readonly tracesSampleRatio: number;
@@ -58,6 +61,7 @@ export const PROFILES: Readonly<Record<ProfileName, Profile>> = {
     canaries: { petstore: KIND_CANARY },
     // Short, for a laptop: a promotion takes 3-6 minutes at the canary scenario's 20 requests/s.
     canaryAnalysis: { intervalSeconds: 30, soakSeconds: 60 },
+    credentials: 'generated-at-deploy',
     faultsEnabled: true,
     tracesSampleRatio: 1,
     postgres: {
@@ -83,6 +87,7 @@ export const PROFILES: Readonly<Record<ProfileName, Profile>> = {
     canaries: { petstore: KIND_CANARY },
     // The petstore document's 15 minutes of soak at the last step.
     canaryAnalysis: { intervalSeconds: 60, soakSeconds: 900 },
+    credentials: 'provided-by-operator',
     faultsEnabled: false,
     tracesSampleRatio: 0.1,
     postgres: {

@@ -1,11 +1,11 @@
-// The services' shared PostgreSQL: one StatefulSet pod on a PersistentVolumeClaim, a headless
-// Service, and the Secret that holds both the server credentials and the services' DATABASE_URL.
+// The services' shared PostgreSQL: one StatefulSet pod on a PersistentVolumeClaim and a headless
+// Service. Its password comes from a Secret this bundle references by name and never synthesizes
+// (platform.ts POSTGRES_CREDENTIALS), read from a mounted file (POSTGRES_PASSWORD_FILE).
 import { Duration, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { NAMESPACE } from '../../catalog/services.ts';
 import type { Profile } from '../config/profiles.ts';
-import { POSTGRES, POSTGRES_SECRET } from '../config/platform.ts';
+import { POSTGRES, POSTGRES_CREDENTIALS, POSTGRES_PASSWORD_FILE } from '../config/platform.ts';
 import { VERSIONS } from '../config/versions.ts';
 import {
   containerResources,
@@ -14,12 +14,21 @@ import {
   sidecarAnnotations,
 } from '../lib/hardening.ts';
 import { podLabels, scoreExceptions } from '../lib/labels.ts';
-import { DATABASE_URL_KEY } from './service-workload.ts';
 
-/** kind gets a fixed development password; production takes it from the synth environment. */
-export function databasePassword(profile: Profile, env: NodeJS.ProcessEnv = process.env): string {
-  if (profile.name === 'kind') return 'petstore-dev-only';
-  return env.PETSTORE_DB_PASSWORD ?? 'change-me-before-apply';
+/** The read-only secret volume holding only the password file, mounted where POSTGRES_PASSWORD_FILE
+ * points, for a pod that needs the database (none when `secret` is undefined). */
+export function databaseCredentialsMounts(
+  scope: Construct,
+  secret: kplus.ISecret | undefined,
+): kplus.VolumeMount[] {
+  if (!secret) return [];
+  const volume = kplus.Volume.fromSecret(scope, 'postgres-credentials', secret, {
+    name: 'postgres-credentials',
+    // Readable by the pod's fsGroup (the kubelet sets the group), by nobody else.
+    defaultMode: 0o440,
+    items: { [POSTGRES_CREDENTIALS.passwordKey]: { path: POSTGRES_CREDENTIALS.passwordKey } },
+  });
+  return [{ path: POSTGRES_CREDENTIALS.mountPath, volume, readOnly: true }];
 }
 
 export interface PostgresProps {
@@ -27,22 +36,13 @@ export interface PostgresProps {
 }
 
 export class Postgres extends Construct {
-  readonly secret: kplus.Secret;
+  readonly secret: kplus.ISecret;
   readonly statefulSet: kplus.StatefulSet;
 
   constructor(scope: Construct, id: string, props: PostgresProps) {
     super(scope, id);
     const { profile } = props;
-    const password = databasePassword(profile);
-    const host = `${POSTGRES.name}.${NAMESPACE}.svc.cluster.local`;
-    this.secret = new kplus.Secret(this, 'secret', {
-      metadata: { name: POSTGRES_SECRET },
-      stringData: {
-        username: POSTGRES.user,
-        password,
-        [DATABASE_URL_KEY]: `postgres://${POSTGRES.user}:${password}@${host}:${POSTGRES.port}/${POSTGRES.database}`,
-      },
-    });
+    this.secret = kplus.Secret.fromSecretName(this, 'secret', POSTGRES_CREDENTIALS.secret);
 
     const labels = podLabels(POSTGRES.name, VERSIONS.postgresImage.split(':')[1] ?? 'unknown', 'database');
     const service = new kplus.Service(this, 'service', {
@@ -107,8 +107,9 @@ export class Postgres extends Construct {
       ports: [{ name: 'tcp-postgres', number: POSTGRES.port }],
       envVariables: {
         POSTGRES_DB: kplus.EnvValue.fromValue(POSTGRES.database),
-        POSTGRES_USER: kplus.EnvValue.fromSecretValue({ secret: this.secret, key: 'username' }),
-        POSTGRES_PASSWORD: kplus.EnvValue.fromSecretValue({ secret: this.secret, key: 'password' }),
+        POSTGRES_USER: kplus.EnvValue.fromValue(POSTGRES.user),
+        // The image's entrypoint reads *_FILE variables (docker-entrypoint.sh file_env).
+        POSTGRES_PASSWORD_FILE: kplus.EnvValue.fromValue(POSTGRES_PASSWORD_FILE),
         // A subdirectory: the volume's root holds lost+found on many provisioners.
         PGDATA: kplus.EnvValue.fromValue('/var/lib/postgresql/data/pgdata'),
       },
@@ -118,6 +119,7 @@ export class Postgres extends Construct {
         { path: '/var/lib/postgresql/data', volume: data },
         { path: '/var/run/postgresql', volume: run },
         { path: '/tmp', volume: tmp },
+        ...databaseCredentialsMounts(this, this.secret),
       ],
       startup: kplus.Probe.fromCommand(isReady, { periodSeconds: Duration.seconds(2), failureThreshold: 60 }),
       readiness: kplus.Probe.fromCommand(isReady, { periodSeconds: Duration.seconds(5) }),

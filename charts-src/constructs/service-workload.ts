@@ -6,7 +6,7 @@ import type { Construct } from 'constructs';
 import { CLUSTER_CONTAINER_PORT, NAMESPACE } from '../../catalog/services.ts';
 import type { ServiceName, ServiceSpec } from '../../catalog/services.ts';
 import type { Profile } from '../config/profiles.ts';
-import { clusterUrl, JAEGER, SERVICE_UID } from '../config/platform.ts';
+import { clusterUrl, JAEGER, POSTGRES_PASSWORD_FILE, POSTGRES_URL, SERVICE_UID } from '../config/platform.ts';
 import {
   containerResources,
   containerSecurity,
@@ -15,11 +15,10 @@ import {
   spreadOverNodes,
 } from '../lib/hardening.ts';
 import { deploymentName, podLabels, scoreExceptions } from '../lib/labels.ts';
+import { databaseCredentialsMounts } from './postgres.ts';
 
 export type Track = 'stable' | 'canary';
 
-/** Key in the PostgreSQL Secret that holds the services' connection URL. */
-export const DATABASE_URL_KEY = 'database-url';
 /** Seconds the preStop hook waits so endpoints and Envoy stop sending before SIGTERM. */
 export const PRE_STOP_SLEEP_SECONDS = 5;
 /** The kit's drain budget after SIGTERM (SHUTDOWN_TIMEOUT_MS). */
@@ -58,10 +57,9 @@ export function serviceEnv(props: ServiceWorkloadProps): Record<string, kplus.En
   for (const call of spec.calls) env[downstreamEnvName(call.to)] = v(clusterUrl(call.to));
   if (spec.stateful) {
     if (!props.databaseSecret) throw new Error(`${spec.name} is stateful but has no database Secret`);
-    env.DATABASE_URL = kplus.EnvValue.fromSecretValue({
-      secret: props.databaseSecret,
-      key: DATABASE_URL_KEY,
-    });
+    // The URL names no password; the kit reads it from the mounted Secret (services/kit/config.ts).
+    env.DATABASE_URL = v(POSTGRES_URL);
+    env.PGPASSWORD_FILE = v(POSTGRES_PASSWORD_FILE);
   }
   return env;
 }
@@ -122,7 +120,7 @@ export class ServiceWorkload extends kplus.Deployment {
       envVariables: serviceEnv(props),
       resources: containerResources(spec.resources[profile.name]),
       securityContext: containerSecurity(SERVICE_UID),
-      volumeMounts: [{ path: '/tmp', volume: tmp }],
+      volumeMounts: [{ path: '/tmp', volume: tmp }, ...databaseCredentialsMounts(this, props.databaseSecret)],
       startup: kplus.Probe.fromHttpGet('/healthz', {
         port: CLUSTER_CONTAINER_PORT,
         periodSeconds: Duration.seconds(2),

@@ -1,6 +1,7 @@
 // Helm values for the cluster add-ons `make kind-up` installs. Generated, like the charts, so the
 // names they share with the bundle (metric names, NodePorts, namespaces) come from one place.
 import { METRICS } from '../../catalog/metrics.ts';
+import { GRAFANA_ADMIN_KEYS, GRAFANA_ADMIN_SECRET } from '../config/credentials.ts';
 import {
   GRAFANA_DASHBOARD_LABEL,
   GRAFANA_FOLDER_ANNOTATION,
@@ -65,7 +66,11 @@ export function kubePrometheusStackValues(): Record<string, unknown> {
       },
     },
     grafana: {
-      adminPassword: 'admin',
+      // The login comes from a Secret `make kind-up` generates (config/credentials.ts), not from values.
+      admin: {
+        existingSecret: GRAFANA_ADMIN_SECRET.name,
+        ...GRAFANA_ADMIN_KEYS,
+      },
       service: { type: 'NodePort', nodePort: NODE_PORTS.grafana },
       sidecar: {
         dashboards: {

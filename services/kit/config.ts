@@ -1,5 +1,6 @@
 // Configuration from the environment, validated once at start. A bad value stops the service with a
 // message naming the variable, instead of surfacing later as a confusing runtime failure.
+import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { SERVICES, SERVICE_NAMES, type ServiceName } from '../../catalog/index.ts';
 
@@ -69,6 +70,62 @@ export class ConfigError extends Error {
   override readonly name = 'ConfigError';
 }
 
+/**
+ * Credentials come from files that Kubernetes mounts from a Secret, never from the pod's
+ * environment (which `kubectl describe`, crash dumps and child processes see). `<NAME>_FILE` names
+ * the file, as in the official PostgreSQL image: DATABASE_URL_FILE holds the whole URL;
+ * PGPASSWORD_FILE holds the password of DATABASE_URL's user (the URL then carries none). One line;
+ * a trailing newline (as `echo` or `kubectl create secret --from-file` leave it) is dropped.
+ */
+const URL_FILE = 'DATABASE_URL_FILE';
+const PASSWORD_FILE = 'PGPASSWORD_FILE';
+
+function readCredential(variable: string, path: string, problems: string[]): string | undefined {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
+    problems.push(`${variable}: cannot read ${path} (${code})`);
+    return undefined;
+  }
+  const value = text.replace(/\r?\n$/, '');
+  if (value === '') problems.push(`${variable}: ${path} is empty`);
+  else if (/[\r\n]/.test(value)) problems.push(`${variable}: ${path} holds more than one line`);
+  else return value;
+  return undefined;
+}
+
+/** DATABASE_URL after its *_FILE variables are read; every problem is named in `problems`. */
+function resolveDatabaseUrl(env: NodeJS.ProcessEnv, problems: string[]): string | undefined {
+  let url = env.DATABASE_URL;
+  if (env[URL_FILE] !== undefined) {
+    if (url !== undefined) problems.push(`${URL_FILE}: set DATABASE_URL or ${URL_FILE}, not both`);
+    else url = readCredential(URL_FILE, env[URL_FILE], problems);
+  }
+  const passwordPath = env[PASSWORD_FILE];
+  if (passwordPath === undefined) return url;
+  const password = readCredential(PASSWORD_FILE, passwordPath, problems);
+  if (url === undefined) {
+    problems.push(`${PASSWORD_FILE}: the password is for DATABASE_URL's user, but DATABASE_URL is not set`);
+    return undefined;
+  }
+  if (password === undefined) return url;
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return url; // the schema names the malformed URL
+  }
+  if (parsed.password !== '') {
+    problems.push(`${PASSWORD_FILE}: DATABASE_URL already carries a password; set it in one place`);
+    return url;
+  }
+  // Percent-encoded, as a URL's userinfo must be; pg decodes it back (decodeURIComponent).
+  parsed.password = encodeURIComponent(password);
+  return parsed.toString();
+}
+
 /** Parses the base settings plus a service's own, throwing a ConfigError naming every bad variable. */
 export function loadConfig<S extends z.ZodRawShape>(
   service: ServiceName,
@@ -76,9 +133,11 @@ export function loadConfig<S extends z.ZodRawShape>(
   env: NodeJS.ProcessEnv = process.env,
 ): BaseConfig & z.infer<z.ZodObject<S>> {
   const schema = z.object({ ...baseShape, ...extra });
-  const parsed = schema.safeParse(env);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
+  const problems: string[] = [];
+  const databaseUrl = resolveDatabaseUrl(env, problems);
+  const parsed = schema.safeParse({ ...env, DATABASE_URL: databaseUrl });
+  if (!parsed.success) problems.push(...parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
+  if (!parsed.success || problems.length > 0) {
     throw new ConfigError(`invalid configuration for ${service}: ${problems.join('; ')}`);
   }
   const values = parsed.data as Record<string, unknown>;

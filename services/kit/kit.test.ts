@@ -1,4 +1,7 @@
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from './config.ts';
 import { runWithContext } from './context.ts';
@@ -39,6 +42,79 @@ describe('config', () => {
       /invalid configuration for inventory: .*DATABASE_URL: expected a postgres:\/\/ URL/,
     );
     expect(run.stderr).toMatch(/LATENCY_SCALE/);
+  });
+});
+
+describe('credentials from mounted files (*_FILE)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'mmf-credentials-'));
+  const file = (name: string, content: string): string => {
+    const path = join(dir, name);
+    writeFileSync(path, content);
+    return path;
+  };
+  const url = 'postgres://petstore@postgres.petstore.svc.cluster.local:5432/petstore';
+  const message = (env: NodeJS.ProcessEnv): string => {
+    try {
+      loadConfig('order', {}, env);
+    } catch (err) {
+      expect(err).toBeInstanceOf(ConfigError);
+      return (err as Error).message;
+    }
+    throw new Error('expected a ConfigError');
+  };
+
+  it('puts the password of PGPASSWORD_FILE into DATABASE_URL, percent-encoded, newline dropped', () => {
+    const password = 'p@ss:w/rd%?#é';
+    const c = loadConfig('order', {}, { DATABASE_URL: url, PGPASSWORD_FILE: file('pw', `${password}\n`) });
+    const parsed = new URL(c.DATABASE_URL ?? '');
+    expect(decodeURIComponent(parsed.password)).toBe(password);
+    expect(parsed.username).toBe('petstore');
+    expect(parsed.hostname).toBe('postgres.petstore.svc.cluster.local');
+    expect(parsed.pathname).toBe('/petstore');
+  });
+
+  it('reads the whole URL from DATABASE_URL_FILE', () => {
+    const c = loadConfig('order', {}, { DATABASE_URL_FILE: file('url', `${url}\n`) });
+    expect(c.DATABASE_URL).toBe(url);
+  });
+
+  it('names the variable and the file, never the value, when a file is missing, empty or bad', () => {
+    expect(message({ DATABASE_URL: url, PGPASSWORD_FILE: join(dir, 'absent') })).toMatch(
+      new RegExp(`PGPASSWORD_FILE: cannot read ${join(dir, 'absent')} \\(ENOENT\\)`),
+    );
+    expect(message({ DATABASE_URL: url, PGPASSWORD_FILE: file('empty', '\n') })).toMatch(
+      /PGPASSWORD_FILE: .*empty is empty/,
+    );
+    expect(message({ DATABASE_URL: url, PGPASSWORD_FILE: file('two', 'a\nb\n') })).toMatch(
+      /PGPASSWORD_FILE: .*two holds more than one line/,
+    );
+    expect(message({ DATABASE_URL_FILE: dir })).toMatch(/DATABASE_URL_FILE: cannot read .* \(EISDIR\)/);
+    const bad = message({ DATABASE_URL_FILE: file('mysql', 'mysql://u:sekrit-value@db/x') });
+    expect(bad).toMatch(/DATABASE_URL: expected a postgres:\/\/ URL/);
+    expect(bad).not.toMatch(/sekrit-value/);
+  });
+
+  it('refuses two sources for one credential', () => {
+    expect(message({ DATABASE_URL: url, DATABASE_URL_FILE: file('url2', url) })).toMatch(
+      /DATABASE_URL_FILE: set DATABASE_URL or DATABASE_URL_FILE, not both/,
+    );
+    const withPassword = url.replace('petstore@', 'petstore:inline@');
+    expect(message({ DATABASE_URL: withPassword, PGPASSWORD_FILE: file('pw2', 'x') })).toMatch(
+      /PGPASSWORD_FILE: DATABASE_URL already carries a password/,
+    );
+    expect(message({ PGPASSWORD_FILE: file('pw3', 'x') })).toMatch(/DATABASE_URL is not set/);
+  });
+
+  it('stops a service process at start (exit 2) when the password file is missing', () => {
+    const run = spawnSync(process.execPath, ['services/inventory/main.ts'], {
+      env: { ...process.env, DATABASE_URL: url, PGPASSWORD_FILE: '/var/run/secrets/postgres/absent' },
+      encoding: 'utf8',
+      timeout: 20_000,
+    });
+    expect(run.status).toBe(2);
+    expect(run.stderr).toMatch(
+      /invalid configuration for inventory: PGPASSWORD_FILE: cannot read \/var\/run\/secrets\/postgres\/absent \(ENOENT\)/,
+    );
   });
 });
 

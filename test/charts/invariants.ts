@@ -21,11 +21,16 @@ interface Container extends Json {
   image: string;
   env?: { name: string; value?: string; valueFrom?: { secretKeyRef?: { name: string; key: string } } }[];
   ports?: { containerPort: number; name?: string }[];
+  volumeMounts?: { name: string; mountPath: string; readOnly?: boolean }[];
   resources?: { requests?: Record<string, string>; limits?: Record<string, string> };
   securityContext?: Json & { capabilities?: { drop?: string[] }; seccompProfile?: { type?: string } };
   readinessProbe?: Json;
   livenessProbe?: Json;
   startupProbe?: Json;
+}
+interface Volume {
+  name: string;
+  secret?: { secretName: string; items?: { key: string; path: string }[] };
 }
 interface PodTemplate {
   metadata: { labels?: Record<string, string>; annotations?: Record<string, string> };
@@ -334,6 +339,32 @@ function env(c: Container, name: string): string | undefined {
   return c.env?.find((e) => e.name === name)?.value;
 }
 
+/** A stateful service reaches the postgres Service with a URL that holds no password, and reads the
+ * password from a file of a read-only secret volume (PGPASSWORD_FILE); a stateless one has neither. */
+function checkDatabaseAccess(
+  t: PodTemplate,
+  c: Container,
+  where: string,
+  stateful: boolean,
+  services: K8sObject[],
+): string[] {
+  const url = env(c, 'DATABASE_URL');
+  const file = env(c, 'PGPASSWORD_FILE');
+  if (!stateful) return url || file ? [`${where} is stateless but has database settings`] : [];
+  const out: string[] = [];
+  const parsed = url ? new URL(url) : undefined;
+  const host = parsed?.hostname.split('.')[0];
+  if (!parsed?.protocol.startsWith('postgres') || !services.some((s) => s.metadata.name === host))
+    out.push(`${where} DATABASE_URL ${String(url)} is not a postgres URL of a Service`);
+  if (parsed?.password) out.push(`${where} DATABASE_URL carries a password`);
+  const mount = c.volumeMounts?.find((m) => file?.startsWith(`${m.mountPath}/`));
+  const volume = (t.spec.volumes as Volume[] | undefined)?.find((v) => v.name === mount?.name);
+  const key = file?.slice((mount?.mountPath.length ?? 0) + 1);
+  if (!mount || mount.readOnly !== true || !volume?.secret?.items?.some((i) => i.path === key))
+    out.push(`${where} PGPASSWORD_FILE=${String(file)} is not a file of a read-only secret volume`);
+  return out;
+}
+
 /** Ports, downstream URLs, versions and secrets agree with the catalog and the runtime contract. */
 export function checkServiceContract(objects: K8sObject[]): string[] {
   const out: string[] = [];
@@ -373,16 +404,7 @@ export function checkServiceContract(objects: K8sObject[]): string[] {
         );
       }
     }
-    const db = c.env?.find((e) => e.name === 'DATABASE_URL');
-    const ref = db?.valueFrom?.secretKeyRef;
-    if (spec_.stateful) {
-      const secret = ref && objects.find((o) => o.kind === 'Secret' && o.metadata.name === ref.name);
-      const data = secret
-        ? ((secret.stringData ?? secret.data) as Record<string, string> | undefined)
-        : undefined;
-      if (!ref || !data?.[ref.key]?.startsWith('postgres://'))
-        out.push(`${where} DATABASE_URL is not a postgres URL from a Secret`);
-    } else if (db) out.push(`${where} is stateless but has DATABASE_URL`);
+    out.push(...checkDatabaseAccess(t, c, where, spec_.stateful, services));
     const otel = env(c, 'OTEL_EXPORTER_OTLP_ENDPOINT');
     const otelUrl = otel ? new URL(otel) : undefined;
     const collector = services.find(

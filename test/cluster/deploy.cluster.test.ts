@@ -2,13 +2,13 @@
 // stored, every workload rolls out (kwok plays the kubelets), a second deploy changes nothing, the
 // production profile passes a server-side dry run, the promoter's traffic weights survive a deploy,
 // the HPA controller reconciles the autoscalers, and the server rejects what it must.
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import { FIELD_MANAGERS } from '../../catalog/index.ts';
 import { ROOT } from '../../tools/control-plane/layout.ts';
-import { kubectl, kubectlOk, make } from '../support/control-plane.ts';
+import { controlPlane, kubectl, kubectlOk, make, runCommand } from '../support/control-plane.ts';
 
 const NAMESPACE = 'petstore';
 
@@ -69,7 +69,54 @@ function weights(vs: Obj): Record<string, number> {
   return Object.fromEntries((weighted?.route ?? []).map((r) => [r.destination.subset, r.weight ?? 0]));
 }
 
+/** Every file under dir (dist/ holds a few hundred). */
+function filesUnder(dir: string): string[] {
+  return readdirSync(dir).flatMap((e) => {
+    const path = join(dir, e);
+    return statSync(path).isDirectory() ? filesUnder(path) : [path];
+  });
+}
+
+async function databasePassword(): Promise<{ uid: string; value: string }> {
+  const secret = JSON.parse(
+    await kubectlOk(['get', 'secret', 'postgres-credentials', '-n', NAMESPACE, '-o', 'json']),
+  ) as { metadata: { uid: string }; data: { password: string } };
+  return { uid: secret.metadata.uid, value: Buffer.from(secret.data.password, 'base64').toString() };
+}
+
 describe('the production profile', () => {
+  test('make deploy without the operator’s Secret stops before applying anything, saying how to create it; the commands it gives work', async () => {
+    await kubectlOk(['delete', 'namespace', NAMESPACE, '--ignore-not-found', '--wait', '--timeout=120s']);
+    const r = await make(['deploy', 'CLUSTER=local', 'PROFILE=production']);
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toContain('Secret petstore/postgres-credentials does not exist.');
+    expect(r.stderr).toMatch(/External Secrets or Sealed Secrets/);
+    expect(r.stdout).not.toMatch(/serverside-applied/);
+    expect((await kubectl(['get', 'namespace', NAMESPACE])).stderr).toMatch(/NotFound/);
+
+    // Run the commands the message gives, as an operator would (shell, pipes and all).
+    const commands = r.stderr
+      .split('\n')
+      .filter((l) => l.startsWith('  kubectl') || l.startsWith('  openssl'))
+      .map((l) => l.trim());
+    expect(commands).toHaveLength(2);
+    const env = { ...process.env, KUBECONFIG: controlPlane().kubeconfig };
+    for (const command of commands) {
+      const done = await runCommand('bash', ['-o', 'pipefail', '-c', command], undefined, env);
+      expect(done.code, `${command}\n${done.stderr}`).toBe(0);
+    }
+    const { value } = await databasePassword();
+    expect(value.trim()).toMatch(/^[A-Za-z0-9+/]{43}=$/); // openssl rand -base64 32
+    const check = await runCommand(
+      'node',
+      ['tools/cluster/secrets.ts', '--context', controlPlane().context, '--profile', 'production', 'deploy'],
+      undefined,
+      env,
+    );
+    expect(check.code, check.stderr).toBe(0);
+    expect(check.stdout).toMatch(/petstore\/postgres-credentials exists: kept/);
+  });
+
   test('passes a server-side dry run in the (empty) petstore namespace', async () => {
     // From a clean namespace, also when the control plane is reused: a kind-profile PostgreSQL claim
     // in place would make production's larger claim a resize, which the StorageClass refuses (as
@@ -92,10 +139,23 @@ describe('the production profile', () => {
 
 describe('make deploy CLUSTER=local', () => {
   let objects: Obj[];
+  let firstDeploy: string;
 
   beforeAll(async () => {
-    await deploy();
+    firstDeploy = await deploy();
     objects = synthesized('kind');
+  });
+
+  test('generates the database password at deploy time, keeps it across deploys, writes it nowhere in dist/', async () => {
+    expect(firstDeploy).toMatch(/Secret petstore\/postgres-credentials created with random values/);
+    const first = await databasePassword();
+    expect(first.value).toMatch(/^[A-Za-z0-9_-]{32}$/);
+    const again = await deploy();
+    expect(again).toMatch(/petstore\/postgres-credentials exists: kept/);
+    expect(await databasePassword()).toEqual(first);
+    const dist = filesUnder(join(ROOT, 'dist'));
+    expect(dist.length).toBeGreaterThan(10);
+    expect(dist.filter((f) => readFileSync(f).includes(first.value))).toEqual([]);
   });
 
   test('stores every synthesized object and rolls out every workload', async () => {
