@@ -45,7 +45,6 @@ export default tseslint.config(
     files: [
       'load/lib/journey.ts',
       'charts-src/constructs/microservice.ts',
-      'services/inventory/service.ts',
       'load/selftest.ts',
       'tools/canary/router.ts',
       'services/ml-advisor/service.ts',
