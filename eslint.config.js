@@ -47,7 +47,6 @@ export default tseslint.config(
       'charts-src/constructs/microservice.ts',
       'load/selftest.ts',
       'tools/canary/router.ts',
-      'services/ml-advisor/service.ts',
       'services/kit/plugins/transaction-analytics.ts',
       'charts-src/constructs/postgres.ts',
       'tools/control-plane/components.ts',
