@@ -8,6 +8,7 @@ import { canaryConfig, DEFAULT_CANARY_VERSION, DEFAULT_STABLE_VERSION } from './
 import { cartTotal, customerId, largeCart, smallCart } from './lib/carts.ts';
 import { CORRELATION_ID_PATTERN, correlationId } from './lib/correlation.ts';
 import { injectAt } from './lib/faults.ts';
+import { idempotencyKey, mustRetry, withKey } from './lib/idempotency.ts';
 import { customerOf, parseProfiles, supplyFor } from './lib/journey.ts';
 import { phaseAt } from './lib/phases.ts';
 import { scaler } from './lib/scale.ts';
@@ -41,6 +42,24 @@ export default function (): void {
     'carts draw pets as well as supplies': () =>
       [...smalls, ...larges].some((c) => c.items.some((i) => !i.product_id.startsWith('SUP-'))),
     'customer ids come from the pool': () => /^CUST-\d{5}$/.test(customerId()),
+  });
+
+  const keys = Array.from({ length: 500 }, () => idempotencyKey());
+  const answer = (status: number, headers: Record<string, string> = {}) => ({ status, headers });
+  check(null, {
+    'idempotency keys are 32 hex characters, each new': () =>
+      keys.every((k) => /^[0-9a-f]{32}$/.test(k)) && new Set(keys).size === keys.length,
+    'withKey adds a key and keeps the other headers': () => {
+      const h = withKey({ 'X-Correlation-ID': 'TXN-1' });
+      return h['X-Correlation-ID'] === 'TXN-1' && /^[0-9a-f]{32}$/.test(h['Idempotency-Key'] ?? '');
+    },
+    'lost requests, 5xx and "retry after" answers are retried with the key': () =>
+      mustRetry(answer(0)) &&
+      mustRetry(answer(503)) &&
+      mustRetry(answer(500)) &&
+      mustRetry(answer(409, { 'Retry-After': '1' })),
+    'final answers are not retried': () =>
+      [201, 400, 402, 409, 422].every((status) => !mustRetry(answer(status))),
   });
 
   const fixed = new Date(Date.UTC(2026, 10, 21, 15, 30, 12));

@@ -36,6 +36,7 @@ function order(
     created_at: '2026-12-02T10:00:00.000Z',
     completed_at: status === 'confirmed' || status === 'failed' ? '2026-12-02T10:00:01.000Z' : null,
     trace_info: { payment_id: payment ?? null },
+    failure: status === 'failed' ? { code: payment ? 'payment_declined' : 'insufficient_stock' } : null,
   };
 }
 
@@ -99,7 +100,13 @@ describe('exactly-once audit', () => {
   it('passes a consistent run and counts what it checked (older orders and payments left out)', () => {
     const result = audit(consistent());
     expect(result.violations).toEqual([]);
-    expect(result.orders).toEqual({ audited: 4, confirmed: 1, failed: 3, unfinished: 0 });
+    expect(result.orders).toEqual({
+      audited: 4,
+      confirmed: 1,
+      failed: 3,
+      unfinished: 0,
+      failures: { payment_declined: 1, insufficient_stock: 2 },
+    });
     expect(Object.fromEntries(result.invariants.map((i) => [i.name, i.checked]))).toEqual({
       orders_terminal: 4,
       stock_conserved: 2,

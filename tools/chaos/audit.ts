@@ -15,6 +15,7 @@ export interface AuditOrder {
   created_at: string;
   completed_at: string | null;
   trace_info: { payment_id: string | null };
+  failure: { code: string } | null;
 }
 
 /** A payment as GET /export/payments answers it. */
@@ -87,7 +88,14 @@ export interface InvariantResult {
 }
 
 export interface AuditResult {
-  orders: { audited: number; confirmed: number; failed: number; unfinished: number };
+  orders: {
+    audited: number;
+    confirmed: number;
+    failed: number;
+    unfinished: number;
+    /** Failed orders by failure code (payment_declined, dependency_unavailable, ...). */
+    failures: Record<string, number>;
+  };
   invariants: InvariantResult[];
   violations: Violation[];
 }
@@ -308,6 +316,11 @@ export function audit(input: AuditInput): AuditResult {
       confirmed: count('confirmed'),
       failed: count('failed'),
       unfinished: orders.filter((o) => !TERMINAL.has(o.status)).length,
+      failures: Object.fromEntries(
+        [...groupBy(orders, (o) => (o.status === 'failed' ? (o.failure?.code ?? 'unknown') : undefined))].map(
+          ([code, list]) => [code, list.length],
+        ),
+      ),
     },
     invariants: INVARIANT_NAMES.map((name) => ({
       name,

@@ -20,6 +20,8 @@ export interface StackOptions {
   /** Which services (default: every service that has a main.ts). */
   services?: ServiceName[];
   readyTimeoutMs?: number;
+  /** Start every service at once instead of in call-graph waves (for fresh data: no recovery to do). */
+  allAtOnce?: boolean;
   /** Script a service runs from (default services/<name>/main.ts) and the working directory. */
   entry?: (name: ServiceName) => string;
   cwd?: string;
@@ -120,7 +122,7 @@ export class Stack {
    */
   async up(): Promise<void> {
     await this.prepareData();
-    for (const wave of startWaves(this.services)) {
+    for (const wave of this.opts.allAtOnce ? [this.services] : startWaves(this.services)) {
       for (const n of wave) if (!this.pid(n)) this.start(n);
       await Promise.all(wave.map((n) => this.waitReady(n)));
     }
