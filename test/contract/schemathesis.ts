@@ -18,7 +18,7 @@ const ROOT = resolve(import.meta.dirname, '../..');
 const WORK = join(ROOT, '.tmp/contract');
 const SCHEMATHESIS = process.env.CONTRACT_SCHEMATHESIS ?? join(ROOT, '.venv/bin/schemathesis');
 const SEED = process.env.CONTRACT_SEED ?? '20261121';
-const MAX_EXAMPLES = process.env.CONTRACT_MAX_EXAMPLES ?? '25';
+const MAX_EXAMPLES = process.env.CONTRACT_MAX_EXAMPLES ?? '20';
 /** schemathesis's own default for positive_data_acceptance (4.32.5). */
 const ACCEPTED = ['2xx', '3xx', '401', '403', '404', '409', '429', '5xx'];
 /** What a schema-valid request must never get: the answers to a malformed one. */
