@@ -96,3 +96,8 @@ export const PRODUCTS: readonly Product[] = [
   ...PETS.map((p) => ({ sku: p.id, name: p.name, price: p.price, initialStock: p.initialStock, kind: 'pet' as const })),
   ...SUPPLIES.map((s) => ({ sku: s.sku, name: s.name, price: s.price, initialStock: s.initialStock, kind: 'supply' as const })),
 ];
+
+/** The SKUs of every sellable product: the enum of each API field that names a product. */
+export const PRODUCT_SKUS: readonly string[] = PRODUCTS.map((p) => p.sku);
+/** The ids of every pet: the enum of each API field that names a pet. */
+export const PET_IDS: readonly string[] = PETS.map((p) => p.id);

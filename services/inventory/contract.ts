@@ -1,7 +1,17 @@
 import { z } from 'zod';
+import { PRODUCT_SKUS } from '../../catalog/products.ts';
 import { operation } from '../kit/contract.ts';
 
-export const SKU = z.string().regex(/^[A-Za-z0-9-]{1,64}$/, 'expected a SKU (letters, digits, dashes)');
+/** A product the store sells (the catalog's SKUs, an enum in the document): anything else is a 400. */
+export const productId = z.enum(PRODUCT_SKUS, {
+  error: (issue) => `unknown product '${String(issue.input)}': product_id must be a catalog SKU (GET /stock)`,
+});
+
+const SKU_PATTERN = '[A-Za-z0-9-]{1,64}';
+export const SKU = z
+  .string()
+  .regex(new RegExp(`^${SKU_PATTERN}$`), 'expected a SKU (letters, digits, dashes)');
+const SKU_LIST = new RegExp(`^${SKU_PATTERN}(?:,${SKU_PATTERN}){0,49}$`);
 export const RESERVATION_ID = z.string().regex(/^[A-Za-z0-9_-]{1,80}$/, 'expected letters, digits, _ or -');
 
 export const reserveBody = z.strictObject({
@@ -13,7 +23,7 @@ export const reserveBody = z.strictObject({
   items: z
     .array(
       z.strictObject({
-        product_id: SKU,
+        product_id: productId,
         quantity: z
           .number()
           .int('quantity must be a whole number')
@@ -37,9 +47,9 @@ export const stockQuery = z.strictObject({
   kind: z.enum(['pet', 'supply']).optional(),
   sku: z
     .string()
-    .optional()
-    .transform((v) => (v ? v.split(',') : undefined))
-    .pipe(z.array(SKU).max(50).optional()),
+    .regex(SKU_LIST, 'sku must be a comma-separated list of at most 50 SKUs (letters, digits, dashes)')
+    .transform((v) => v.split(','))
+    .optional(),
 });
 
 // The operations: what each route accepts and answers (service.ts binds a handler to each).
@@ -68,7 +78,7 @@ export const operations = {
       201: 'reservation held',
       200: 'replay of an existing reservation',
       409: 'insufficient stock, or the reservation id was released',
-      422: 'unknown product',
+      422: 'a product missing from the stock table (the catalog was not seeded)',
     },
   }),
   getReservation: operation({

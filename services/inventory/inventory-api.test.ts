@@ -121,8 +121,8 @@ describe('inventory bad input', () => {
         name: 'unknown product',
         path: '/reservations',
         body: reserve([{ product_id: 'UNICORN-999', quantity: 1 }]),
-        status: 422,
-        message: /unknown product UNICORN-999/,
+        status: 400,
+        message: /unknown product 'UNICORN-999'/,
       },
       {
         name: 'more than in stock',

@@ -45,24 +45,42 @@ export interface RouteDef<B, Q, P, H> extends Operation<B, Q, P, H> {
 
 type AnyRoute = RouteDef<unknown, unknown, unknown, unknown>;
 
-function describeIssues(location: string, error: z.ZodError): string {
-  return error.issues
-    .map((i) => {
-      const path = [location, ...i.path.map(String)].join('.');
-      return `${path}: ${i.message}`;
-    })
-    .join('; ');
+function describeIssue(location: string, issue: z.core.$ZodIssue): string {
+  return `${[location, ...issue.path.map(String)].join('.')}: ${issue.message}`;
 }
 
-function parse<T>(location: string, schema: z.ZodType<T> | undefined, value: unknown): T {
-  if (!schema) return value as T;
-  const result = schema.safeParse(value);
-  if (!result.success) {
-    throw new HttpError(400, 'validation_failed', describeIssues(location, result.error), {
-      issues: result.error.issues.map((i) => ({ location, path: i.path.map(String), message: i.message })),
-    });
-  }
-  return result.data;
+interface Parsed {
+  location: string;
+  result: z.ZodSafeParseResult<unknown>;
+}
+
+function parse(location: string, schema: z.ZodType | undefined, value: unknown): Parsed {
+  return { location, result: schema ? schema.safeParse(value) : { success: true, data: value } };
+}
+
+/**
+ * The parsed request parts, or the error naming every problem. 400 when a part does not match its
+ * schema (what the OpenAPI document says); 422 when it does, and only a refinement the document
+ * cannot express refused it (a cross-field rule such as min <= max): schema-valid but unprocessable.
+ */
+function validated(parts: Parsed[]): unknown[] {
+  const failed = parts.flatMap(({ location, result }) =>
+    result.success ? [] : result.error.issues.map((issue) => ({ location, issue })),
+  );
+  if (!failed.length) return parts.map((p) => (p.result as { data: unknown }).data);
+  const status = failed.every(({ issue }) => issue.code === 'custom') ? 422 : 400;
+  throw new HttpError(
+    status,
+    'validation_failed',
+    failed.map(({ location, issue }) => describeIssue(location, issue)).join('; '),
+    {
+      issues: failed.map(({ location, issue }) => ({
+        location,
+        path: issue.path.map(String),
+        message: issue.message,
+      })),
+    },
+  );
 }
 
 const BODY_METHODS = new Set(['post', 'put', 'patch']);
@@ -130,11 +148,17 @@ export class Api {
           throw new HttpError(415, 'unsupported_media_type', 'Content-Type must be application/json');
         }
       }
+      const [body, query, params, headers] = validated([
+        parse('body', route.body, route.body ? req.body : undefined),
+        parse('query', route.query, { ...req.query }),
+        parse('params', route.params, { ...req.params }),
+        parse('headers', route.headers, req.headers),
+      ]);
       const input: RouteInput<unknown, unknown, unknown, unknown> = {
-        body: route.body ? parse('body', route.body, req.body) : undefined,
-        query: parse('query', route.query, { ...req.query }),
-        params: parse('params', route.params, { ...req.params }),
-        headers: parse('headers', route.headers, req.headers),
+        body,
+        query,
+        params,
+        headers,
         req,
         res,
       };

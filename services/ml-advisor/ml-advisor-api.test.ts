@@ -278,6 +278,7 @@ describe('ml-advisor bad input', () => {
         'budget min above max',
         { budget_range: { min: 900, max: 100 } },
         /min must not exceed budget_range.max/,
+        422,
       ),
       post('negative budget', { budget_range: { min: -5, max: 100 } }, /budget_range.min must be >= 0/),
       post('budget as string', { budget_range: { min: '1', max: 100 } }, /budget_range.min must be a number/),
@@ -315,7 +316,7 @@ describe('ml-advisor bad input', () => {
         name: 'purchased unknown product',
         path: '/recommend/user/u1?purchased=golden-retriever-001,NOPE-1',
         status: 400,
-        message: /purchased names an unknown product id 'NOPE-1'/,
+        message: /purchased must be a comma-separated list of catalog product ids/,
       },
       {
         name: 'max_results not a number',

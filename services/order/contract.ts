@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { operation } from '../kit/contract.ts';
+import { productId } from '../inventory/contract.ts';
 
 export const createOrderBody = z.strictObject({
   customer_id: z
@@ -8,9 +9,7 @@ export const createOrderBody = z.strictObject({
   items: z
     .array(
       z.strictObject({
-        product_id: z
-          .string()
-          .regex(/^[A-Za-z0-9-]{1,64}$/, 'product_id must be a SKU (letters, digits, dashes)'),
+        product_id: productId,
         quantity: z
           .number({ message: 'quantity must be a number' })
           .int('quantity must be a whole number')
@@ -68,7 +67,7 @@ export const operations = {
       400: 'invalid request',
       402: 'payment declined, failed or rejected by the fraud check (order failed, stock released)',
       409: "insufficient stock or reservation expired (order failed); with an Idempotency-Key, also order_failed (the key's order failed on our side and was rolled back) or order_in_progress with Retry-After (another process is finishing it)",
-      422: 'unknown product (order failed)',
+      422: 'a product inventory does not stock (order failed)',
       503: 'a dependency is unavailable (order failed, or compensating until it is back)',
     },
   }),

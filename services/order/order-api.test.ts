@@ -262,8 +262,8 @@ describe('order bad input', () => {
         name: 'unknown product',
         path: '/orders',
         body: { ...ok, items: [{ product_id: 'UNICORN-999', quantity: 1 }] },
-        status: 422,
-        message: /unknown product UNICORN-999/,
+        status: 400,
+        message: /unknown product 'UNICORN-999'/,
       },
       {
         name: 'more than in stock',

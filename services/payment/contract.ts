@@ -5,9 +5,9 @@ const ID = /^[A-Za-z0-9_-]{1,80}$/;
 
 export const money = z
   .number({ message: 'amount must be a number' })
-  .positive('amount must be greater than 0')
+  .min(0.01, 'amount must be at least 0.01')
   .max(1_000_000, 'amount must not exceed 1000000')
-  .refine((v) => Math.abs(v * 100 - Math.round(v * 100)) < 1e-6, 'amount must have at most 2 decimals');
+  .multipleOf(0.01, 'amount must have at most 2 decimals');
 
 export const chargeBody = z.strictObject({
   order_id: z.string().regex(ID, 'expected letters, digits, _ or -').optional(),

@@ -133,7 +133,7 @@ describe('payment bad input', () => {
         headers: withKey,
         body: { ...ok, amount: 0 },
         status: 400,
-        message: /amount must be greater than 0/,
+        message: /amount must be at least 0.01/,
       },
       {
         name: 'negative amount',
@@ -141,7 +141,7 @@ describe('payment bad input', () => {
         headers: withKey,
         body: { ...ok, amount: -5 },
         status: 400,
-        message: /amount must be greater than 0/,
+        message: /amount must be at least 0.01/,
       },
       {
         name: 'amount as string',

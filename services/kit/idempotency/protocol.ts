@@ -39,10 +39,10 @@ export type WireResponse = StoredResponse;
 
 /**
  * The key of a request: a bare token or an RFC 8941 string ("..."); undefined when absent and not
- * required. A malformed or missing required key is a 400 naming the rule.
+ * required. A malformed (an empty header too) or missing required key is a 400 naming the rule.
  */
 export function readKey(raw: string | undefined, required: boolean): string | undefined {
-  if (raw === undefined || raw === '') {
+  if (raw === undefined) {
     if (required)
       throw new HttpError(400, 'missing_idempotency_key', `${IDEMPOTENCY_KEY_HEADER} header is required`);
     return undefined;

@@ -6,6 +6,7 @@ import {
   LEVELS,
   LIVING_SITUATIONS,
   PET_CATEGORIES,
+  PET_IDS,
   PETS,
   SPECIAL_TRAITS,
 } from '../../../catalog/products.ts';
@@ -15,7 +16,6 @@ export { EXPERIENCES, LEVELS, LIVING_SITUATIONS, PET_CATEGORIES, SPECIAL_TRAITS 
 
 export const MAX_RECOMMENDATIONS_LIMIT = 20;
 export const DEFAULT_MAX_RECOMMENDATIONS = 5;
-const KNOWN_PET_IDS = new Set(PETS.map((p) => p.id));
 
 const oneOf = (field: string, values: readonly string[]) => ({
   error: `${field} must be one of ${values.join(', ')}`,
@@ -68,8 +68,11 @@ export const preferencesSchema = z.strictObject(
       .optional(),
     exclude_pets: z
       .array(
-        z.string({ error: 'exclude_pets[] must be pet id strings' }).refine((id) => KNOWN_PET_IDS.has(id), {
-          error: (iss) => `exclude_pets[] is not a known pet id: '${String(iss.input)}'`,
+        z.enum(PET_IDS, {
+          error: (iss) =>
+            typeof iss.input === 'string'
+              ? `exclude_pets[] is not a known pet id: '${iss.input}'`
+              : 'exclude_pets[] must be pet id strings',
         }),
         { error: 'exclude_pets must be an array of pet ids' },
       )
