@@ -36,6 +36,9 @@ interface ErrorAnswer {
   message: string;
 }
 
+/** Who an order's audit lines are about. */
+type Who = { order_id: string; customer_id: string } & Record<string, unknown>;
+
 /** Why a saga ended failed: the status code to answer with and a stable error code. */
 export class SagaFailure extends HttpError {}
 
@@ -56,10 +59,16 @@ export class OrderSaga {
 
   /** Runs a new order to its end. Resolves with the confirmed order or throws a SagaFailure. */
   async run(order: OrderRow): Promise<OrderRow> {
-    const { store } = this.d;
     const who = { order_id: order.id, customer_id: order.customer_id };
     this.d.audit.emit('order_creation_started', { ...who, items: order.items });
+    const reservation = await this.reserveStock(order, who);
+    const paid = await this.chargePayment(reservation.order, reservation.totalCents, who);
+    return this.commitAndConfirm(paid);
+  }
 
+  /** Step 1: the order's reservation, its priced items and total persisted; or the saga fails. */
+  private async reserveStock(order: OrderRow, who: Who): Promise<{ order: OrderRow; totalCents: number }> {
+    const { store } = this.d;
     // 1. Reserve (prices come from inventory).
     let reserved, reserveMs;
     try {
@@ -111,7 +120,12 @@ export class OrderSaga {
       duration_ms: reserveMs,
       outcome: 'success',
     });
+    return { order, totalCents };
+  }
 
+  /** Step 2: the payment for the reserved total, persisted as 'paid'; or the saga fails. */
+  private async chargePayment(order: OrderRow, totalCents: number, who: Who): Promise<OrderRow> {
+    const { store } = this.d;
     // 2. Charge.
     let charged, chargeMs;
     try {
@@ -150,8 +164,7 @@ export class OrderSaga {
       duration_ms: chargeMs,
       outcome: 'success',
     });
-
-    return this.commitAndConfirm(order);
+    return order;
   }
 
   /**

@@ -164,6 +164,97 @@ export const recommendationText = {
   allHealthy: () => 'All services are performing within acceptable thresholds.',
 };
 
+/** Per operation: its latency and error figures, whether it is a bottleneck, and the slowest one. */
+function analyseOperations(
+  windows: ReadonlyMap<string, SampleWindow>,
+  service: string,
+  latencyThr: number,
+  errorThr: number,
+) {
+  const performance: Record<string, OperationPerformance> = {};
+  const bottlenecks: (Bottleneck & { avgExact: number })[] = [];
+  let slowest: AnalyticsReport['slowest_operation'] = null;
+  let slowestAvg = -1;
+
+  const operations = [...windows.keys()].sort();
+  for (const operation of operations) {
+    const w = windows.get(operation)!;
+    if (w.size === 0) continue;
+    const sorted = w.durations.slice(0, w.size).sort();
+    let sum = 0;
+    for (let i = 0; i < sorted.length; i++) sum += sorted[i]!;
+    const avg = sum / sorted.length;
+    const errorRate = (w.failures / w.size) * 100;
+    const latencyStatus = classify(avg, latencyThr);
+    const perf: OperationPerformance = {
+      count: w.size,
+      avg_ms: round2(avg),
+      p50_ms: round2(nearestRank(sorted, 50)),
+      p95_ms: round2(nearestRank(sorted, 95)),
+      p99_ms: round2(nearestRank(sorted, 99)),
+      max_ms: round2(sorted[sorted.length - 1]!),
+      error_count: w.failures,
+      error_rate_percent: round2(errorRate),
+      status: worst(latencyStatus, classify(errorRate, errorThr)),
+    };
+    performance[operation] = perf;
+
+    if (latencyStatus !== 'healthy') {
+      bottlenecks.push({
+        service,
+        operation,
+        average_response_time_ms: perf.avg_ms,
+        severity: latencyStatus === 'critical' ? 'high' : 'medium',
+        impact: `${Math.round(avg - latencyThr)}ms over threshold`,
+        avgExact: avg,
+      });
+    }
+    if (avg > slowestAvg) {
+      slowestAvg = avg;
+      slowest = {
+        service,
+        operation,
+        avg_ms: perf.avg_ms,
+        p95_ms: perf.p95_ms,
+        max_ms: perf.max_ms,
+        count: perf.count,
+      };
+    }
+  }
+
+  // Worst first: high severity before medium, then slower before faster.
+  bottlenecks.sort(
+    (a, b) => Number(b.severity === 'high') - Number(a.severity === 'high') || b.avgExact - a.avgExact,
+  );
+  return { performance, bottlenecks, slowest };
+}
+
+/** The five most frequent error types, most frequent first (then by name). */
+function mostCommonErrors(errors: ReadonlyMap<string, ErrorTally>): CommonError[] {
+  return [...errors.entries()]
+    .map(([error_type, t]) => ({ error_type, count: t.count, operations: [...t.operations].sort() }))
+    .sort(
+      (a, b) => b.count - a.count || (a.error_type < b.error_type ? -1 : a.error_type > b.error_type ? 1 : 0),
+    )
+    .slice(0, 5);
+}
+
+/** One recommendation per bottleneck, one for a high error rate, or "all healthy". */
+function recommend(
+  bottlenecks: readonly (Bottleneck & { avgExact: number })[],
+  errorStatus: ReturnType<typeof classify>,
+  overallErrorRate: number,
+): string[] {
+  const recommendations = bottlenecks.map((b) =>
+    b.severity === 'high'
+      ? recommendationText.critical(`${b.service}/${b.operation}`, b.avgExact)
+      : recommendationText.warning(`${b.service}/${b.operation}`, b.avgExact),
+  );
+  if (errorStatus !== 'healthy') recommendations.push(recommendationText.highErrorRate(overallErrorRate));
+  if (recommendations.length === 0) recommendations.push(recommendationText.allHealthy());
+  return recommendations;
+}
+
 export class TransactionAnalyticsPlugin implements Plugin {
   readonly name = TRANSACTION_ANALYTICS_NAME;
   readonly version = TRANSACTION_ANALYTICS_VERSION;
@@ -281,81 +372,18 @@ export class TransactionAnalyticsPlugin implements Plugin {
     const service = this.#service ?? 'unknown';
     const latencyThr = this.#latencyThresholdMs;
     const errorThr = this.#errorThresholdPercent;
-
-    const performance: Record<string, OperationPerformance> = {};
-    const bottlenecks: (Bottleneck & { avgExact: number })[] = [];
-    let slowest: AnalyticsReport['slowest_operation'] = null;
-    let slowestAvg = -1;
-
-    const operations = [...this.#operations.keys()].sort();
-    for (const operation of operations) {
-      const w = this.#operations.get(operation)!;
-      if (w.size === 0) continue;
-      const sorted = w.durations.slice(0, w.size).sort();
-      let sum = 0;
-      for (let i = 0; i < sorted.length; i++) sum += sorted[i]!;
-      const avg = sum / sorted.length;
-      const errorRate = (w.failures / w.size) * 100;
-      const latencyStatus = classify(avg, latencyThr);
-      const perf: OperationPerformance = {
-        count: w.size,
-        avg_ms: round2(avg),
-        p50_ms: round2(nearestRank(sorted, 50)),
-        p95_ms: round2(nearestRank(sorted, 95)),
-        p99_ms: round2(nearestRank(sorted, 99)),
-        max_ms: round2(sorted[sorted.length - 1]!),
-        error_count: w.failures,
-        error_rate_percent: round2(errorRate),
-        status: worst(latencyStatus, classify(errorRate, errorThr)),
-      };
-      performance[operation] = perf;
-
-      if (latencyStatus !== 'healthy') {
-        bottlenecks.push({
-          service,
-          operation,
-          average_response_time_ms: perf.avg_ms,
-          severity: latencyStatus === 'critical' ? 'high' : 'medium',
-          impact: `${Math.round(avg - latencyThr)}ms over threshold`,
-          avgExact: avg,
-        });
-      }
-      if (avg > slowestAvg) {
-        slowestAvg = avg;
-        slowest = {
-          service,
-          operation,
-          avg_ms: perf.avg_ms,
-          p95_ms: perf.p95_ms,
-          max_ms: perf.max_ms,
-          count: perf.count,
-        };
-      }
-    }
-
-    // Worst first: high severity before medium, then slower before faster.
-    bottlenecks.sort(
-      (a, b) => Number(b.severity === 'high') - Number(a.severity === 'high') || b.avgExact - a.avgExact,
+    const { performance, bottlenecks, slowest } = analyseOperations(
+      this.#operations,
+      service,
+      latencyThr,
+      errorThr,
     );
 
     const overallErrorRate = this.#totalCount === 0 ? 0 : (this.#totalErrors / this.#totalCount) * 100;
     const errorStatus = classify(overallErrorRate, errorThr);
 
-    const commonErrors: CommonError[] = [...this.#errors.entries()]
-      .map(([error_type, t]) => ({ error_type, count: t.count, operations: [...t.operations].sort() }))
-      .sort(
-        (a, b) =>
-          b.count - a.count || (a.error_type < b.error_type ? -1 : a.error_type > b.error_type ? 1 : 0),
-      )
-      .slice(0, 5);
-
-    const recommendations = bottlenecks.map((b) =>
-      b.severity === 'high'
-        ? recommendationText.critical(`${b.service}/${b.operation}`, b.avgExact)
-        : recommendationText.warning(`${b.service}/${b.operation}`, b.avgExact),
-    );
-    if (errorStatus !== 'healthy') recommendations.push(recommendationText.highErrorRate(overallErrorRate));
-    if (recommendations.length === 0) recommendations.push(recommendationText.allHealthy());
+    const commonErrors = mostCommonErrors(this.#errors);
+    const recommendations = recommend(bottlenecks, errorStatus, overallErrorRate);
 
     return {
       plugin: { name: this.name, version: this.version },
