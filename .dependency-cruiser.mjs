@@ -1,5 +1,6 @@
 // Layering, enforced in `make lint` (make layering). See README "Architecture":
-//   catalog (imports nothing) <- services/kit <- services/<name> (exports contract.ts)
+//   catalog (imports nothing) <- services/kit <- services/<name> (exports contract.ts, which itself
+//   imports only the catalog, the kit and other contracts)
 //   charts-src, alerts, dashboards, load, tools: catalog, the kit, contract modules; never service internals
 //   test/ and *.test.ts may import anything; shipped code never imports test code.
 /** Test code: exempt as an importer. */
@@ -30,6 +31,14 @@ export default {
       severity: 'error',
       from: { path: '^services/([^/]+)/', pathNot: [...TESTS, '^services/kit/'] },
       to: { path: '^services/[^/]+/', pathNot: ['^services/$1/', '^services/kit/', CONTRACT] },
+    },
+    {
+      name: 'contracts-hold-the-wire-contract-only',
+      comment:
+        "A contract module imports the catalog, the kit and other contracts, never a service's own internals: what a caller gets through it is the wire contract, so no model or store code can be re-exported to another service.",
+      severity: 'error',
+      from: { path: CONTRACT },
+      to: { path: '^services/(?!kit/)[^/]+/', pathNot: CONTRACT },
     },
     {
       name: 'no-service-internals-outside-services',

@@ -1,7 +1,32 @@
 // The ml-advisor's own settings, its audit vocabulary, and the kit its routes receive.
 import { z } from 'zod';
 import type { Config, Kit } from '../kit/service.ts';
-import { weightsVar } from './contract.ts';
+import { FACTOR_NAMES } from './model/index.ts';
+import type { Weights } from './model/index.ts';
+
+/** MODEL_V2_WEIGHTS: "category=0.25,activity=0.2,..." (every factor named once, non-negative). */
+const weightsVar = z.string().transform((raw, ctx): Weights => {
+  const out: Partial<Record<(typeof FACTOR_NAMES)[number], number>> = {};
+  for (const part of raw.split(',')) {
+    const [name = '', value = ''] = part.split('=').map((s) => s.trim());
+    const factor = FACTOR_NAMES.find((f) => f === name);
+    const n = Number(value);
+    if (!factor || value === '' || !Number.isFinite(n) || n < 0) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `expected factor=weight pairs for ${FACTOR_NAMES.join(', ')} (weights >= 0), got '${part}'`,
+      });
+      return z.NEVER;
+    }
+    out[factor] = n;
+  }
+  const missing = FACTOR_NAMES.filter((f) => out[f] === undefined);
+  if (missing.length) {
+    ctx.addIssue({ code: 'custom', message: `missing weights for ${missing.join(', ')}` });
+    return z.NEVER;
+  }
+  return out as Weights;
+});
 
 export const mlAdvisorConfig = {
   /** Share of users (0..1) on the v2 weighted model; the rest get v1 rules. */
