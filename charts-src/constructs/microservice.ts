@@ -29,6 +29,162 @@ export interface MicroserviceProps {
   readonly databaseSecret: kplus.ISecret | undefined;
 }
 
+/** One Service over both tracks; Istio splits traffic between them by the `version` label. */
+function serviceOf(scope: Construct, spec: ServiceSpec): kplus.Service {
+  const service = new kplus.Service(scope, 'service', {
+    metadata: { name: spec.name, labels: { app: spec.name, 'app.kubernetes.io/part-of': 'mmf-petstore' } },
+    ports: [
+      {
+        name: 'http',
+        port: CLUSTER_SERVICE_PORT,
+        targetPort: CLUSTER_CONTAINER_PORT,
+        protocol: kplus.Protocol.TCP,
+      },
+      {
+        name: 'http-metrics',
+        port: ISTIO_MERGED_METRICS_PORT,
+        targetPort: ISTIO_MERGED_METRICS_PORT,
+        protocol: kplus.Protocol.TCP,
+      },
+    ],
+  });
+  service.selectLabel('app', spec.name);
+  return service;
+}
+
+/** The HPA of the stable track: request rate per pod, plus CPU/memory while the VPA only recommends. */
+function horizontalAutoscaler(
+  scope: Construct,
+  spec: ServiceSpec,
+  profile: Profile,
+  stable: ServiceWorkload,
+): void {
+  const bounds = spec.scaling[profile.name];
+  // CPU/memory targets only when the VPA merely recommends; with VPA Auto the two would fight.
+  const metrics: kplus.Metric[] = [];
+  if (spec.scaling.vpaMode === 'Off') {
+    metrics.push(
+      kplus.Metric.resourceCpu(kplus.MetricTarget.averageUtilization(spec.scaling.targetCpuPercent)),
+    );
+    metrics.push(
+      kplus.Metric.resourceMemory(kplus.MetricTarget.averageUtilization(spec.scaling.targetMemoryPercent)),
+    );
+  }
+  metrics.push(
+    kplus.Metric.pods({
+      name: REQUEST_RATE_METRIC,
+      target: kplus.MetricTarget.averageValue(spec.scaling.requestsPerSecondPerPod),
+    }),
+  );
+  new kplus.HorizontalPodAutoscaler(scope, 'hpa', {
+    metadata: {
+      name: spec.name,
+      annotations: scoreExceptions(
+        bounds.minReplicas < 2
+          ? {
+              'horizontalpodautoscaler-replicas': `${profile.name} profile: ${bounds.minReplicas} pod at rest to fit the laptop budget (the HPA adds pods under load); production keeps at least 2`,
+            }
+          : {},
+      ),
+    },
+    target: stable,
+    minReplicas: bounds.minReplicas,
+    maxReplicas: bounds.maxReplicas,
+    metrics,
+    scaleUp: {
+      stabilizationWindow: Duration.seconds(SCALE_UP.stabilizationSeconds),
+      strategy: kplus.ScalingStrategy.MAX_CHANGE,
+      policies: [
+        {
+          replicas: kplus.Replicas.percent(SCALE_UP.percent),
+          duration: Duration.seconds(SCALE_UP.periodSeconds),
+        },
+        {
+          replicas: kplus.Replicas.absolute(SCALE_UP.pods),
+          duration: Duration.seconds(SCALE_UP.periodSeconds),
+        },
+      ],
+    },
+    scaleDown: {
+      stabilizationWindow: Duration.seconds(SCALE_DOWN.stabilizationSeconds),
+      strategy: kplus.ScalingStrategy.MIN_CHANGE,
+      policies: [
+        {
+          replicas: kplus.Replicas.percent(SCALE_DOWN.percent),
+          duration: Duration.seconds(SCALE_DOWN.periodSeconds),
+        },
+        {
+          replicas: kplus.Replicas.absolute(SCALE_DOWN.pods),
+          duration: Duration.seconds(SCALE_DOWN.periodSeconds),
+        },
+      ],
+    },
+  });
+}
+
+/** The VPA of the stable track, within the profile's bounds. */
+function verticalAutoscaler(
+  scope: Construct,
+  spec: ServiceSpec,
+  profile: Profile,
+  stable: ServiceWorkload,
+): void {
+  const vpaBounds = VPA_BOUNDS[profile.name];
+  typedObject(
+    scope,
+    'vpa',
+    new VerticalPodAutoscaler({
+      metadata: { name: spec.name },
+      spec: {
+        targetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: stable.name },
+        updatePolicy: { updateMode: spec.scaling.vpaMode },
+        resourcePolicy: {
+          containerPolicies: [
+            {
+              containerName: spec.name,
+              minAllowed: { ...vpaBounds.minAllowed },
+              maxAllowed: { ...vpaBounds.maxAllowed },
+              controlledResources: ['cpu', 'memory'],
+              controlledValues: 'RequestsAndLimits',
+            },
+          ],
+        },
+      },
+    }),
+  );
+}
+
+/** Disruption budget, network policy from the call graph, and the ServiceMonitor. */
+function guardsAndMonitoring(scope: Construct, spec: ServiceSpec): void {
+  // maxUnavailable 1 always lets a node drain proceed (one pod at a time), whatever the count.
+  typedObject(
+    scope,
+    'pdb',
+    new PodDisruptionBudget({
+      metadata: { name: spec.name },
+      spec: {
+        maxUnavailable: 1,
+        selector: { matchLabels: appSelector(spec.name) },
+        unhealthyPodEvictionPolicy: 'AlwaysAllow',
+      },
+    }),
+  );
+
+  renderWorkloadPolicy(scope, 'netpol', serviceNetworkPolicy(spec.name));
+
+  typedObject(
+    scope,
+    'monitor',
+    new ServiceMonitor({
+      metadata: { name: spec.name, labels: { app: spec.name } },
+      spec: {
+        selector: { matchLabels: { app: spec.name } },
+        endpoints: [{ port: 'http-metrics', path: ISTIO_MERGED_METRICS_PATH, interval: '15s' }],
+      },
+    }),
+  );
+}
+
 export class Microservice extends Construct {
   readonly spec: ServiceSpec;
   readonly stable: ServiceWorkload;
@@ -40,7 +196,6 @@ export class Microservice extends Construct {
     super(scope, id);
     const { spec, profile } = props;
     this.spec = spec;
-    const bounds = spec.scaling[profile.name];
 
     const serviceAccount = new kplus.ServiceAccount(this, 'sa', {
       metadata: { name: serviceAccountName(spec.name), labels: podLabels(spec.name, profile.stableVersion) },
@@ -66,137 +221,9 @@ export class Microservice extends Construct {
         })
       : undefined;
 
-    // One Service over both tracks; Istio splits traffic between them by the `version` label.
-    this.service = new kplus.Service(this, 'service', {
-      metadata: { name: spec.name, labels: { app: spec.name, 'app.kubernetes.io/part-of': 'mmf-petstore' } },
-      ports: [
-        {
-          name: 'http',
-          port: CLUSTER_SERVICE_PORT,
-          targetPort: CLUSTER_CONTAINER_PORT,
-          protocol: kplus.Protocol.TCP,
-        },
-        {
-          name: 'http-metrics',
-          port: ISTIO_MERGED_METRICS_PORT,
-          targetPort: ISTIO_MERGED_METRICS_PORT,
-          protocol: kplus.Protocol.TCP,
-        },
-      ],
-    });
-    this.service.selectLabel('app', spec.name);
-
-    // CPU/memory targets only when the VPA merely recommends; with VPA Auto the two would fight.
-    const metrics: kplus.Metric[] = [];
-    if (spec.scaling.vpaMode === 'Off') {
-      metrics.push(
-        kplus.Metric.resourceCpu(kplus.MetricTarget.averageUtilization(spec.scaling.targetCpuPercent)),
-      );
-      metrics.push(
-        kplus.Metric.resourceMemory(kplus.MetricTarget.averageUtilization(spec.scaling.targetMemoryPercent)),
-      );
-    }
-    metrics.push(
-      kplus.Metric.pods({
-        name: REQUEST_RATE_METRIC,
-        target: kplus.MetricTarget.averageValue(spec.scaling.requestsPerSecondPerPod),
-      }),
-    );
-    new kplus.HorizontalPodAutoscaler(this, 'hpa', {
-      metadata: {
-        name: spec.name,
-        annotations: scoreExceptions(
-          bounds.minReplicas < 2
-            ? {
-                'horizontalpodautoscaler-replicas': `${profile.name} profile: ${bounds.minReplicas} pod at rest to fit the laptop budget (the HPA adds pods under load); production keeps at least 2`,
-              }
-            : {},
-        ),
-      },
-      target: this.stable,
-      minReplicas: bounds.minReplicas,
-      maxReplicas: bounds.maxReplicas,
-      metrics,
-      scaleUp: {
-        stabilizationWindow: Duration.seconds(SCALE_UP.stabilizationSeconds),
-        strategy: kplus.ScalingStrategy.MAX_CHANGE,
-        policies: [
-          {
-            replicas: kplus.Replicas.percent(SCALE_UP.percent),
-            duration: Duration.seconds(SCALE_UP.periodSeconds),
-          },
-          {
-            replicas: kplus.Replicas.absolute(SCALE_UP.pods),
-            duration: Duration.seconds(SCALE_UP.periodSeconds),
-          },
-        ],
-      },
-      scaleDown: {
-        stabilizationWindow: Duration.seconds(SCALE_DOWN.stabilizationSeconds),
-        strategy: kplus.ScalingStrategy.MIN_CHANGE,
-        policies: [
-          {
-            replicas: kplus.Replicas.percent(SCALE_DOWN.percent),
-            duration: Duration.seconds(SCALE_DOWN.periodSeconds),
-          },
-          {
-            replicas: kplus.Replicas.absolute(SCALE_DOWN.pods),
-            duration: Duration.seconds(SCALE_DOWN.periodSeconds),
-          },
-        ],
-      },
-    });
-
-    const vpaBounds = VPA_BOUNDS[profile.name];
-    typedObject(
-      this,
-      'vpa',
-      new VerticalPodAutoscaler({
-        metadata: { name: spec.name },
-        spec: {
-          targetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: this.stable.name },
-          updatePolicy: { updateMode: spec.scaling.vpaMode },
-          resourcePolicy: {
-            containerPolicies: [
-              {
-                containerName: spec.name,
-                minAllowed: { ...vpaBounds.minAllowed },
-                maxAllowed: { ...vpaBounds.maxAllowed },
-                controlledResources: ['cpu', 'memory'],
-                controlledValues: 'RequestsAndLimits',
-              },
-            ],
-          },
-        },
-      }),
-    );
-
-    // maxUnavailable 1 always lets a node drain proceed (one pod at a time), whatever the count.
-    typedObject(
-      this,
-      'pdb',
-      new PodDisruptionBudget({
-        metadata: { name: spec.name },
-        spec: {
-          maxUnavailable: 1,
-          selector: { matchLabels: appSelector(spec.name) },
-          unhealthyPodEvictionPolicy: 'AlwaysAllow',
-        },
-      }),
-    );
-
-    renderWorkloadPolicy(this, 'netpol', serviceNetworkPolicy(spec.name));
-
-    typedObject(
-      this,
-      'monitor',
-      new ServiceMonitor({
-        metadata: { name: spec.name, labels: { app: spec.name } },
-        spec: {
-          selector: { matchLabels: { app: spec.name } },
-          endpoints: [{ port: 'http-metrics', path: ISTIO_MERGED_METRICS_PATH, interval: '15s' }],
-        },
-      }),
-    );
+    this.service = serviceOf(this, spec);
+    horizontalAutoscaler(this, spec, profile, this.stable);
+    verticalAutoscaler(this, spec, profile, this.stable);
+    guardsAndMonitoring(this, spec);
   }
 }

@@ -116,99 +116,80 @@ function stepCheck(
   return { res, body, ok };
 }
 
-/** One whole journey for a customer of `profile`; returns true when every step answered as intended. */
-export function walkJourney(
-  profile: CustomerProfile,
-  flavour: Flavour,
-  random: Random = Math.random,
-): boolean {
-  const cid = correlationId();
-  const started = Date.now();
-  const tags = { [JOURNEY_TAG]: flavour };
-  const call = (expect?: readonly number[], fault?: string): Call => ({
-    correlationId: cid,
-    tags,
+/** One journey under way: its correlation ID, flavour and the verdict of the steps so far. */
+interface Walk {
+  readonly cid: string;
+  readonly flavour: Flavour;
+  readonly declined: boolean;
+  readonly random: Random;
+  readonly started: number;
+  readonly tags: Record<string, string>;
+  ok: boolean;
+}
+
+/** The call options of one step: this journey's correlation ID and tags, plus what it expects. */
+function callOf(w: Walk, expect?: readonly number[], fault?: string): Call {
+  return {
+    correlationId: w.cid,
+    tags: w.tags,
     ...(expect ? { expect } : {}),
     ...(fault ? { fault } : {}),
-  });
-  const declined = flavour === 'declined';
-  const customer = customerOf(profile, random);
-  const prefs = profile.preferences;
-  let ok = true;
-  // Every step runs even after one went wrong (`ok &&= step()` would skip the rest).
-  const record = (s: StepCall): StepCall => {
-    ok = s.ok && ok;
-    return s;
   };
-  const done = (): boolean => {
-    journeysCompleted.add(ok, tags);
-    journeyDuration.add(Date.now() - started, tags);
-    return ok;
-  };
+}
 
+/** Checks one step and folds it into the journey's verdict: every step runs even after one failed. */
+function stepOf(
+  w: Walk,
+  step: Step,
+  res: Response,
+  checks: Record<string, (body: Record<string, unknown> | undefined) => boolean>,
+): StepCall {
+  const s = stepCheck(step, res, w.cid, checks, w.flavour);
+  w.ok = s.ok && w.ok;
+  return s;
+}
+
+/** Steps 1-3: health, recommendations, browsing the profile's kind of pet within budget. */
+function lookAround(w: Walk, prefs: CustomerProfile['preferences'], customer: string) {
   // 1 health: the storefront answers even when a dependency is not ready ("degraded").
-  record(
-    stepCheck(
-      'health',
-      getStatus(call()),
-      cid,
-      {
-        'journey: status answered': (b) => b?.['status'] === 'ok' || b?.['status'] === 'degraded',
-      },
-      flavour,
-    ),
-  );
+  stepOf(w, 'health', getStatus(callOf(w)), {
+    'journey: status answered': (b) => b?.['status'] === 'ok' || b?.['status'] === 'degraded',
+  });
 
-  // 2 recommendations from profile and order history (the storefront's rules when the advisor is slow).
-  const recs = record(
-    stepCheck(
-      'ml_recommendations',
-      getRecommendations(customer, MAX_RESULTS, call()),
-      cid,
-      {
-        'journey: recommendations listed': (b) => ids(b?.['recommendations'], 'pet_id').length > 0,
-      },
-      flavour,
-    ),
-  );
+  // 2 recommendations from profile and order history (the storefront's own picks when the advisor is slow).
+  const recs = stepOf(w, 'ml_recommendations', getRecommendations(customer, MAX_RESULTS, callOf(w)), {
+    'journey: recommendations listed': (b) => ids(b?.['recommendations'], 'pet_id').length > 0,
+  });
 
   // 3 browse the profile's kind of pet within budget.
-  const category = pick(prefs.pet_types ?? [], random);
+  const category = pick(prefs.pet_types ?? [], w.random);
   const budget = prefs.budget_range?.max;
-  const browse = record(
-    stepCheck(
-      'browse_pets',
-      browsePets(
-        {
-          ...(category ? { category } : {}),
-          ...(budget ? { max_price: budget } : {}),
-          page_size: 5,
-        },
-        call(),
-      ),
-      cid,
-      { 'journey: pets listed': (b) => Array.isArray(b?.['pets']) },
-      flavour,
+  const browse = stepOf(
+    w,
+    'browse_pets',
+    browsePets(
+      {
+        ...(category ? { category } : {}),
+        ...(budget ? { max_price: budget } : {}),
+        page_size: 5,
+      },
+      callOf(w),
     ),
+    { 'journey: pets listed': (b) => Array.isArray(b?.['pets']) },
   );
+  return { recs, browse, category };
+}
 
-  // 4 details of the recommended (then browsed) pets until one is in stock; none left: supplies only.
+/** Step 4: details of the recommended (then browsed) pets until one is in stock; none left: supplies only. */
+function chooseItems(w: Walk, recs: StepCall, browse: StepCall, category: string | undefined): OrderItem[] {
   const candidates = [
     ...new Set([...ids(recs.body?.['recommendations'], 'pet_id'), ...ids(browse.body?.['pets'], 'id')]),
   ];
   let pet: { id: string; category: string | undefined } | undefined;
   for (const petId of candidates.slice(0, MAX_RESULTS)) {
-    const details = record(
-      stepCheck(
-        'pet_details',
-        getPet(petId, call()),
-        cid,
-        {
-          'journey: pet details with stock': (b) => b?.['id'] === petId && typeof b['stock'] === 'object',
-        },
-        flavour,
-      ),
-    );
+    const details = stepOf(w, 'pet_details', getPet(petId, callOf(w)), {
+      'journey: pet details with stock': (b) => b?.['id'] === petId && typeof b['stock'] === 'object',
+    });
     const available = (details.body?.['stock'] as { available?: unknown } | undefined)?.available;
     if (typeof available === 'number' && available >= MIN_PET_STOCK) {
       const c = details.body?.['category'];
@@ -216,87 +197,83 @@ export function walkJourney(
       break;
     }
   }
-  const items: OrderItem[] = [
+  return [
     ...(pet ? [{ product_id: pet.id, quantity: 1 }] : []),
-    { product_id: supplyFor(pet?.category ?? category, random), quantity: 1 },
+    { product_id: supplyFor(pet?.category ?? category, w.random), quantity: 1 },
   ];
+}
 
-  // 5 checkout: the order saga behind the storefront.
-  const placed = record(
-    stepCheck(
-      'create_order',
-      checkout(
-        { customer_id: customer, items },
-        call(declined ? [402] : [201], declined ? PAYMENT_DECLINE : undefined),
-      ),
-      cid,
-      {
-        'journey: checkout answered as intended': (b) =>
-          declined
-            ? b?.['error'] === 'payment_declined' && b['status'] === 'failed'
-            : b?.['status'] === 'confirmed' && b['correlation_id'] === cid,
-        'journey: checkout names the order': (b) => typeof b?.['order_id'] === 'string',
-      },
-      flavour,
+/** Step 5 checkout: the order saga behind the storefront. Returns the order's id when it names one. */
+function placeOrder(w: Walk, customer: string, items: OrderItem[]): string | undefined {
+  const { declined, cid } = w;
+  const placed = stepOf(
+    w,
+    'create_order',
+    checkout(
+      { customer_id: customer, items },
+      callOf(w, declined ? [402] : [201], declined ? PAYMENT_DECLINE : undefined),
     ),
+    {
+      'journey: checkout answered as intended': (b) =>
+        declined
+          ? b?.['error'] === 'payment_declined' && b['status'] === 'failed'
+          : b?.['status'] === 'confirmed' && b['correlation_id'] === cid,
+      'journey: checkout names the order': (b) => typeof b?.['order_id'] === 'string',
+    },
   );
   const orderId = placed.body?.['order_id'];
-  if (typeof orderId !== 'string') {
-    ok = false;
-    return done();
-  }
+  return typeof orderId === 'string' ? orderId : undefined;
+}
 
-  // 6 payment as the saga settled it.
-  record(
-    stepCheck(
-      'process_payment',
-      getPayment(orderId, call()),
-      cid,
-      {
-        'journey: payment settled as intended': (b) =>
-          (b?.['payment'] as { status?: unknown } | undefined)?.status ===
-          (declined ? 'declined' : 'captured'),
-      },
-      flavour,
-    ),
-  );
+/** Steps 6-8: payment as the saga settled it, delivery (booked, or 409 for a failed order), tracking. */
+function followOrder(w: Walk, orderId: string): void {
+  const { declined } = w;
+  stepOf(w, 'process_payment', getPayment(orderId, callOf(w)), {
+    'journey: payment settled as intended': (b) =>
+      (b?.['payment'] as { status?: unknown } | undefined)?.status === (declined ? 'declined' : 'captured'),
+  });
 
-  // 7 delivery: booked for a confirmed order, refused (409) for a failed one.
   const delivery = {
     date: dateInDays(DELIVERY_IN_DAYS),
-    window: pick(DELIVERY_WINDOWS, random) ?? 'morning',
+    window: pick(DELIVERY_WINDOWS, w.random) ?? 'morning',
   };
-  record(
-    stepCheck(
-      'schedule_delivery',
-      scheduleDelivery(orderId, delivery, call(declined ? [409] : [201])),
-      cid,
-      {
-        'journey: delivery answered as intended': (b) =>
-          declined
-            ? b?.['error'] === 'order_not_confirmed'
-            : b?.['date'] === delivery.date && typeof b['delivery_id'] === 'string',
-      },
-      flavour,
-    ),
-  );
+  stepOf(w, 'schedule_delivery', scheduleDelivery(orderId, delivery, callOf(w, declined ? [409] : [201])), {
+    'journey: delivery answered as intended': (b) =>
+      declined
+        ? b?.['error'] === 'order_not_confirmed'
+        : b?.['date'] === delivery.date && typeof b['delivery_id'] === 'string',
+  });
 
-  // 8 tracking: the order's end state.
-  record(
-    stepCheck(
-      'track_order',
-      getTracking(orderId, call()),
-      cid,
-      {
-        'journey: tracking shows the end state': (b) =>
-          b?.['order_id'] === orderId &&
-          (declined
-            ? b['status'] === 'failed' && b['delivery'] === null
-            : b['status'] === 'confirmed' && b['delivery'] !== null),
-      },
-      flavour,
-    ),
-  );
+  stepOf(w, 'track_order', getTracking(orderId, callOf(w)), {
+    'journey: tracking shows the end state': (b) =>
+      b?.['order_id'] === orderId &&
+      (declined
+        ? b['status'] === 'failed' && b['delivery'] === null
+        : b['status'] === 'confirmed' && b['delivery'] !== null),
+  });
+}
 
-  return done();
+/** One whole journey for a customer of `profile`; returns true when every step answered as intended. */
+export function walkJourney(
+  profile: CustomerProfile,
+  flavour: Flavour,
+  random: Random = Math.random,
+): boolean {
+  const w: Walk = {
+    cid: correlationId(),
+    flavour,
+    declined: flavour === 'declined',
+    random,
+    started: Date.now(),
+    tags: { [JOURNEY_TAG]: flavour },
+    ok: true,
+  };
+  const customer = customerOf(profile, random);
+  const { recs, browse, category } = lookAround(w, profile.preferences, customer);
+  const orderId = placeOrder(w, customer, chooseItems(w, recs, browse, category));
+  if (orderId === undefined) w.ok = false;
+  else followOrder(w, orderId);
+  journeysCompleted.add(w.ok, w.tags);
+  journeyDuration.add(Date.now() - w.started, w.tags);
+  return w.ok;
 }
