@@ -22,7 +22,20 @@ export const options = {
 const DRAWS = 2000;
 const skus = new Set(PRODUCTS.map((p) => p.sku));
 
-export default function (): void {
+/** A fixed instant, so formats that carry the time can be checked exactly. */
+const fixed = new Date(Date.UTC(2026, 10, 21, 15, 30, 12));
+
+const throws = (fn: () => unknown): boolean => {
+  try {
+    fn();
+    return false;
+  } catch {
+    return true;
+  }
+};
+
+/** Carts: within the fraud-check bands, known SKUs, catalog prices. */
+function carts(): void {
   const smalls = Array.from({ length: DRAWS }, () => smallCart());
   const larges = Array.from({ length: DRAWS }, () => largeCart());
   check(null, {
@@ -43,7 +56,10 @@ export default function (): void {
       [...smalls, ...larges].some((c) => c.items.some((i) => !i.product_id.startsWith('SUP-'))),
     'customer ids come from the pool': () => /^CUST-\d{5}$/.test(customerId()),
   });
+}
 
+/** Idempotency keys and what is retried with them. */
+function idempotencyKeys(): void {
   const keys = Array.from({ length: 500 }, () => idempotencyKey());
   const answer = (status: number, headers: Record<string, string> = {}) => ({ status, headers });
   check(null, {
@@ -61,8 +77,10 @@ export default function (): void {
     'final answers are not retried': () =>
       [201, 400, 402, 409, 422].every((status) => !mustRetry(answer(status))),
   });
+}
 
-  const fixed = new Date(Date.UTC(2026, 10, 21, 15, 30, 12));
+/** Correlation IDs: format, time, uniqueness. */
+function correlationIds(): void {
   const ids = Array.from({ length: 500 }, () => correlationId());
   check(null, {
     'correlation ids have the TXN format': () => ids.every((id) => CORRELATION_ID_PATTERN.test(id)),
@@ -71,7 +89,10 @@ export default function (): void {
       correlationId(fixed, () => 0.999).endsWith('-zzzzzz'),
     'correlation ids are unique': () => new Set(ids).size === ids.length,
   });
+}
 
+/** Fault injection hits its share. */
+function faultInjection(): void {
   const injectedOf = (n: number, share: number) =>
     Array.from({ length: n }, (_, i) => injectAt(i, share)).filter(Boolean).length;
   check(null, {
@@ -82,7 +103,10 @@ export default function (): void {
       ),
     'no injection at share 0': () => injectedOf(100, 0) === 0,
   });
+}
 
+/** Scaling of durations, rates and VU pools; phases. */
+function scaling(): void {
   const full = scaler(1);
   const smoke = scaler(0.01);
   check(null, {
@@ -102,15 +126,10 @@ export default function (): void {
       return phaseAt(phases, 0) === 'a' && phaseAt(phases, 2500) === 'b' && phaseAt(phases, 9000) === 'b';
     },
   });
+}
 
-  const throws = (fn: () => unknown): boolean => {
-    try {
-      fn();
-      return false;
-    } catch {
-      return true;
-    }
-  };
+/** The journey's supplies, customers, delivery dates and profile parsing. */
+function journeyHelpers(): void {
   const supplyFits = (category: string) =>
     Array.from({ length: 200 }, () => supplyFor(category)).every((sku) =>
       SUPPLIES.some((s) => s.sku === sku && s.forCategories.some((c) => c === category) && s.price <= 100),
@@ -125,7 +144,10 @@ export default function (): void {
       throws(() => parseProfiles({})) &&
       parseProfiles({ profiles: [{ id: 'a', preferences: {} }] }).length === 1,
   });
+}
 
+/** Canary settings from the environment. */
+function canarySettings(): void {
   const defaults = canaryConfig({});
   check(null, {
     'canary defaults are the deployed versions, split not gated': () =>
@@ -157,4 +179,14 @@ export default function (): void {
       );
     },
   });
+}
+
+export default function (): void {
+  carts();
+  idempotencyKeys();
+  correlationIds();
+  faultInjection();
+  scaling();
+  journeyHelpers();
+  canarySettings();
 }

@@ -98,12 +98,65 @@ function judgeViews(
   );
 }
 
+/** One promotion under way: what every step reads and records. */
+interface Run {
+  readonly plan: Plan;
+  readonly deps: PromotionDeps;
+  readonly emit: (event: ProgressEvent) => void;
+  readonly started: number;
+  readonly steps: StepRecord[];
+  intervalsTotal: number;
+}
+
+/** Windows at one weight until a decision other than hold (at the last step: until the soak passed). */
+async function runStep(run: Run, weight: number, next: number | undefined): Promise<StepRecord> {
+  const {
+    plan,
+    deps: { metrics, clock },
+    emit,
+    started,
+    steps,
+  } = run;
+  const last = next === undefined;
+  const lastComparison = next === 100 && weight < 100;
+  const stepStarted = clock.now();
+  let before = await metrics.snapshot();
+  let windows: Windows = {};
+  let intervals = 0;
+  for (;;) {
+    await clock.sleep(plan.intervalMs);
+    const after = await metrics.snapshot();
+    windows = accumulate(windows, before, after);
+    before = after;
+    intervals++;
+    run.intervalsTotal++;
+    const [source, j] = judgeViews(windows, { weight, intervals, lastComparison }, plan);
+    const record: StepRecord = {
+      weight,
+      decision: j.decision,
+      reason: j.reason,
+      ...(j.trigger ? { trigger: j.trigger } : {}),
+      source,
+      intervals,
+      atMs: clock.now() - started,
+      ...(j.stable ? { stable: j.stable } : {}),
+      ...(j.canary ? { canary: j.canary } : {}),
+    };
+    steps.push(record);
+    emit({ type: 'judged', record });
+    if (j.decision === 'hold' && intervals < plan.policy.maxIntervals) continue;
+    if (j.decision !== 'promote' || !last || clock.now() - stepStarted >= plan.soakMs) return record;
+    windows = {};
+    intervals = 0;
+  }
+}
+
 export async function runPromotion(plan: Plan, deps: PromotionDeps): Promise<PromotionResult> {
-  const { weights, metrics, clock } = deps;
+  const { weights, clock } = deps;
   const emit = deps.onProgress ?? (() => {});
   const started = clock.now();
   const steps: StepRecord[] = [];
-  let intervalsTotal = 0;
+  const run: Run = { plan, deps, emit, started, steps, intervalsTotal: 0 };
   const startWeight = await weights.read();
   let current = startWeight;
   const setWeight = async (to: number): Promise<void> => {
@@ -118,51 +171,15 @@ export async function runPromotion(plan: Plan, deps: PromotionDeps): Promise<Pro
     ...(trigger ? { trigger } : {}),
     startWeight,
     finalWeight: current,
-    intervals: intervalsTotal,
+    intervals: run.intervalsTotal,
     durationMs: clock.now() - started,
     steps,
   });
 
-  /** Windows at one weight until a decision other than hold (at the last step: until the soak passed). */
-  const runStep = async (weight: number, next: number | undefined): Promise<StepRecord> => {
-    const last = next === undefined;
-    const lastComparison = next === 100 && weight < 100;
-    const stepStarted = clock.now();
-    let before = await metrics.snapshot();
-    let windows: Windows = {};
-    let intervals = 0;
-    for (;;) {
-      await clock.sleep(plan.intervalMs);
-      const after = await metrics.snapshot();
-      windows = accumulate(windows, before, after);
-      before = after;
-      intervals++;
-      intervalsTotal++;
-      const [source, j] = judgeViews(windows, { weight, intervals, lastComparison }, plan);
-      const record: StepRecord = {
-        weight,
-        decision: j.decision,
-        reason: j.reason,
-        ...(j.trigger ? { trigger: j.trigger } : {}),
-        source,
-        intervals,
-        atMs: clock.now() - started,
-        ...(j.stable ? { stable: j.stable } : {}),
-        ...(j.canary ? { canary: j.canary } : {}),
-      };
-      steps.push(record);
-      emit({ type: 'judged', record });
-      if (j.decision === 'hold' && intervals < plan.policy.maxIntervals) continue;
-      if (j.decision !== 'promote' || !last || clock.now() - stepStarted >= plan.soakMs) return record;
-      windows = {};
-      intervals = 0;
-    }
-  };
-
   try {
     for (const [i, weight] of plan.steps.entries()) {
       await setWeight(weight);
-      const outcome = await runStep(weight, plan.steps[i + 1]);
+      const outcome = await runStep(run, weight, plan.steps[i + 1]);
       if (outcome.decision === 'rollback') {
         await setWeight(0);
         return finish('rolled_back', `rolled back at ${weight} %: ${outcome.reason}`, outcome.trigger);

@@ -18,6 +18,7 @@ import {
   rewrittenPath,
   selectRoute,
   type Destination,
+  type HttpRoute,
   type VirtualService,
 } from './virtual-service.ts';
 
@@ -96,45 +97,85 @@ function forwardHeaders(req: IncomingMessage, base: string): Record<string, stri
 const isConnectFailure = (err: unknown): boolean =>
   ['ECONNREFUSED', 'ECONNRESET', 'EHOSTUNREACH'].includes((err as { code?: string }).code ?? '');
 
+/** One attempt: resolves once the upstream's status and headers are written to `res`. */
+const attempt = (
+  agent: Agent,
+  base: string,
+  path: string,
+  req: IncomingMessage,
+  body: Buffer,
+  res: ServerResponse,
+  timeoutMs: number,
+) =>
+  new Promise<void>((resolve, reject) => {
+    const upstream = httpRequest(new URL(path, base), {
+      method: req.method,
+      headers: forwardHeaders(req, base),
+      agent,
+    });
+    const timer = setTimeout(
+      () => upstream.destroy(new RouteError(504, 'upstream_timeout', `no answer within ${timeoutMs} ms`)),
+      timeoutMs,
+    );
+    upstream.on('response', (up) => {
+      clearTimeout(timer);
+      const headers = Object.fromEntries(Object.entries(up.headers).filter(([k]) => !HOP_BY_HOP.has(k)));
+      res.writeHead(up.statusCode ?? 502, headers as Record<string, string | string[]>);
+      up.pipe(res);
+      up.on('end', resolve);
+      up.on('error', reject);
+    });
+    upstream.on('error', (err) => {
+      clearTimeout(timer);
+      reject(err);
+    });
+    upstream.end(body);
+  });
+
+/**
+ * Forwards within the route's timeout, each try within its per-try timeout, retrying a connect
+ * failure as often as the route allows; any other failure answers 503 (a timeout 504).
+ */
+async function forward(
+  agent: Agent,
+  base: string,
+  target: string,
+  req: IncomingMessage,
+  body: Buffer,
+  res: ServerResponse,
+  route: HttpRoute,
+): Promise<void> {
+  const { retries, timeout } = route;
+  const retryOnConnect = retries?.retryOn?.split(',').includes('connect-failure') ?? false;
+  const perTry = retries?.perTryTimeout ? durationMs(retries.perTryTimeout) : Infinity;
+  const deadline = Date.now() + (timeout ? durationMs(timeout) : Infinity);
+  for (let n = 0; ; n++) {
+    const budget = Math.min(perTry, deadline - Date.now());
+    try {
+      await attempt(
+        agent,
+        base,
+        target,
+        req,
+        body,
+        res,
+        Number.isFinite(budget) ? Math.max(1, budget) : 2 ** 31 - 1,
+      );
+      return;
+    } catch (err) {
+      if (err instanceof RouteError) throw err;
+      if (!(isConnectFailure(err) && retryOnConnect && n < (retries?.attempts ?? 0))) {
+        throw new RouteError(503, 'upstream_connect_failure', `${base}: ${(err as Error).message}`);
+      }
+    }
+  }
+}
+
 export async function startRouter(options: RouterOptions): Promise<Router> {
   let vs = options.virtualService;
   let forwarded = 0;
   const random = options.random ?? Math.random;
   const agent = new Agent({ keepAlive: true, maxSockets: 256 });
-
-  /** One attempt: resolves once the upstream's status and headers are written to `res`. */
-  const attempt = (
-    base: string,
-    path: string,
-    req: IncomingMessage,
-    body: Buffer,
-    res: ServerResponse,
-    timeoutMs: number,
-  ) =>
-    new Promise<void>((resolve, reject) => {
-      const upstream = httpRequest(new URL(path, base), {
-        method: req.method,
-        headers: forwardHeaders(req, base),
-        agent,
-      });
-      const timer = setTimeout(
-        () => upstream.destroy(new RouteError(504, 'upstream_timeout', `no answer within ${timeoutMs} ms`)),
-        timeoutMs,
-      );
-      upstream.on('response', (up) => {
-        clearTimeout(timer);
-        const headers = Object.fromEntries(Object.entries(up.headers).filter(([k]) => !HOP_BY_HOP.has(k)));
-        res.writeHead(up.statusCode ?? 502, headers as Record<string, string | string[]>);
-        up.pipe(res);
-        up.on('end', resolve);
-        up.on('error', reject);
-      });
-      upstream.on('error', (err) => {
-        clearTimeout(timer);
-        reject(err);
-      });
-      upstream.end(body);
-    });
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const path = req.url ?? '/';
@@ -158,31 +199,8 @@ export async function startRouter(options: RouterOptions): Promise<Router> {
         `nothing serves ${destination.host} subset ${destination.subset ?? '-'}`,
       );
     const body = await readBody(req);
-    const { retries, timeout } = choice.route;
-    const retryOnConnect = retries?.retryOn?.split(',').includes('connect-failure') ?? false;
-    const perTry = retries?.perTryTimeout ? durationMs(retries.perTryTimeout) : Infinity;
-    const deadline = Date.now() + (timeout ? durationMs(timeout) : Infinity);
-    const target = rewrittenPath(choice, path);
     forwarded++;
-    for (let n = 0; ; n++) {
-      const budget = Math.min(perTry, deadline - Date.now());
-      try {
-        await attempt(
-          base,
-          target,
-          req,
-          body,
-          res,
-          Number.isFinite(budget) ? Math.max(1, budget) : 2 ** 31 - 1,
-        );
-        return;
-      } catch (err) {
-        if (err instanceof RouteError) throw err;
-        if (!(isConnectFailure(err) && retryOnConnect && n < (retries?.attempts ?? 0))) {
-          throw new RouteError(503, 'upstream_connect_failure', `${base}: ${(err as Error).message}`);
-        }
-      }
-    }
+    await forward(agent, base, rewrittenPath(choice, path), req, body, res, choice.route);
   };
 
   const server = createServer((req, res) => {
