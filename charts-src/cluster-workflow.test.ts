@@ -80,6 +80,15 @@ describe('make -n: cluster targets', () => {
         context: true,
       },
       {
+        // The CNI node agent: injected pods then need no NET_ADMIN, as Pod Security `restricted` requires.
+        release: 'istio-cni',
+        chart: 'istio/cni',
+        version: versions.ISTIO_VERSION,
+        namespace: ISTIO_NAMESPACE,
+        values: undefined,
+        context: true,
+      },
+      {
         release: 'istiod',
         chart: 'istio/istiod',
         version: versions.ISTIO_VERSION,
@@ -172,6 +181,11 @@ describe('make -n: cluster targets', () => {
     expect(dryRun('deploy', 'RESET_ROUTES=1')).toContain(
       `node tools/cluster/apply.ts --context ${context} --reset-routes dist/kind/00-namespace.k8s.yaml dist/kind/10-petstore.k8s.yaml`,
     );
+  });
+
+  it('pin-images writes the digests into versions.env; image-pins checks the production profile', () => {
+    expect(dryRun('pin-images')).toEqual(['tools/cluster/pin-images.sh tools/cluster/versions.env']);
+    expect(dryRun('image-pins').at(-1)).toBe('node charts-src/images.ts --unpinned production');
   });
 
   it('the image tags are the versions the kind profile deploys', () => {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { SERVICE_NAMES } from '../catalog/services.ts';
 import { PROFILES } from './config/profiles.ts';
+import { VERSIONS } from './config/versions.ts';
 import {
   checkAuthorizationPolicies,
   checkAutoscalers,
@@ -8,6 +9,7 @@ import {
   checkContainers,
   checkDrainable,
   checkNetworkPolicies,
+  checkPodSecurity,
   checkProductionAvailability,
   checkServiceContract,
   checkServiceSelectors,
@@ -48,6 +50,10 @@ describe.each(PROFILE_NAMES)('profile %s invariants', (profile) => {
   });
   it('every container has probes, resources, non-root, read-only root fs, no capabilities', () => {
     expect(checkContainers(all)).toEqual([]);
+  });
+  it('the namespace enforces Pod Security restricted (pinned) and every pod sets seccomp and non-root', () => {
+    expect(VERSIONS.kubernetesMinor).toBe('v1.34');
+    expect(checkPodSecurity(all, VERSIONS.kubernetesMinor)).toEqual([]);
   });
   it('ports, URLs, versions, database and trace endpoint agree with the catalog and contract', () => {
     expect(checkServiceContract(all)).toEqual([]);
@@ -204,10 +210,12 @@ describe('each invariant check fails when its invariant breaks', () => {
     delete c.readinessProbe;
     c.securityContext.readOnlyRootFilesystem = false;
     delete c.resources.limits.memory;
+    c.securityContext.runAsUser = 1000;
     expect(checkContainers(objs)).toEqual([
       'Deployment/payment/payment lacks probes',
       'Deployment/payment/payment has no memory limits',
       'Deployment/payment/payment has a writable root fs',
+      'Deployment/payment/payment runs as uid/gid 1000/10100, not above 10000',
     ]);
   });
 
@@ -231,6 +239,18 @@ describe('each invariant check fails when its invariant breaks', () => {
       'Deployment/order DATABASE_URL carries a password',
       'Deployment/order PGPASSWORD_FILE=/tmp/password is not a file of a read-only secret volume',
     ]);
+  });
+
+  it('pod security: a namespace label dropped, a pod without seccomp', () => {
+    const objs = copyOf('kind');
+    const ns = find(objs, 'Namespace', 'petstore');
+    delete ns.metadata.labels?.['pod-security.kubernetes.io/enforce'];
+    delete (template(find(objs, 'Job', 'k6-baseline')).spec.securityContext as Json).seccompProfile;
+    expect(checkPodSecurity(objs, 'v1.34')).toEqual([
+      'Namespace/petstore does not enforce restricted',
+      'Job/k6-baseline pod has no RuntimeDefault seccomp',
+    ]);
+    expect(checkPodSecurity(copyOf('kind'), 'v1.35')).toHaveLength(3);
   });
 
   it('budget', () => {

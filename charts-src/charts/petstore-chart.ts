@@ -13,16 +13,22 @@ import { jaegerNetworkPolicy, loadNetworkPolicy, postgresNetworkPolicy } from '.
 import { Postgres } from '../constructs/postgres.ts';
 import { TraceBackend } from '../constructs/trace-backend.ts';
 import { TrafficRouting } from '../constructs/traffic-routing.ts';
+import { podSecurityLabels } from '../lib/hardening.ts';
 import { PART_OF } from '../lib/labels.ts';
 
-/** Cluster-scoped: the namespace itself, with Istio sidecar injection switched on. */
+/** Cluster-scoped: the namespace itself, with Istio sidecar injection switched on and Pod Security
+ * `restricted` enforced (the k6 Jobs run in it too). */
 export class NamespaceChart extends Chart {
   constructor(scope: App, id: string) {
     super(scope, id);
     new kplus.Namespace(this, 'namespace', {
       metadata: {
         name: NAMESPACE,
-        labels: { 'istio-injection': 'enabled', 'app.kubernetes.io/part-of': PART_OF },
+        labels: {
+          'istio-injection': 'enabled',
+          'app.kubernetes.io/part-of': PART_OF,
+          ...podSecurityLabels(),
+        },
       },
     });
   }

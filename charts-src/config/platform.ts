@@ -27,7 +27,9 @@ export const POSTGRES = {
   port: 5432,
   database: 'petstore',
   user: 'petstore',
-  uid: 999,
+  /** Not the image's own postgres user (999): the official entrypoint runs initdb as any uid, faking
+   * the passwd entry with nss_wrapper (docker-entrypoint.sh docker_init_database_dir). */
+  uid: 10200,
 } as const;
 /** The PostgreSQL password lives in one Secret that is never synthesized: `make deploy` creates it
  * with a random password on kind (tools/cluster/db-secret.ts), the operator provides it in
@@ -59,8 +61,9 @@ export function clusterUrl(service: string, namespace: string = NAMESPACE, port?
 /** Per-pod request rate served by prometheus-adapter from the kit's request histogram. */
 export const REQUEST_RATE_METRIC = 'mmf_http_requests_per_second';
 
-/** Uid of the `node` user in the official Node image: the service containers run as it. */
-export const SERVICE_UID = 1000;
+/** Uid and gid the service containers run as: the Dockerfile's USER (test/image checks both agree),
+ * above 10000 so that it is nobody's on the node. */
+export const SERVICE_UID = 10100;
 
 /** The kube-prometheus-stack Grafana sidecar imports ConfigMaps with this label, into the folder the
  * annotation names (values: charts-src/platform/addon-values.ts). */

@@ -24,7 +24,16 @@ export function pinnedVersion(key: string): string {
   return value;
 }
 
+/** vMAJOR.MINOR of a vMAJOR.MINOR.PATCH version. */
+export function minorOf(version: string): string {
+  const match = /^(v\d+\.\d+)\.\d+$/.exec(version);
+  if (!match?.[1]) throw new Error(`not a vMAJOR.MINOR.PATCH version: ${version}`);
+  return match[1];
+}
+
 export const VERSIONS = {
+  /** The Kubernetes minor the cluster path pairs with (kind node, local control plane). */
+  kubernetesMinor: minorOf(pinnedVersion('KUBERNETES_VERSION')),
   postgresImage: pinnedVersion('POSTGRES_IMAGE'),
   jaegerImage: pinnedVersion('JAEGER_IMAGE'),
   k6Image: pinnedVersion('K6_IMAGE'),

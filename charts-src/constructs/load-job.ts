@@ -3,12 +3,13 @@
 import { Duration, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
+import { thirdPartyImage } from '../config/images.ts';
 import type { Profile } from '../config/profiles.ts';
 import { clusterUrl, INGRESS_GATEWAY_RELEASE, INGRESS_NAMESPACE } from '../config/platform.ts';
 import { ingressBaseUrl } from '../config/ingress.ts';
 import { ARCHIVE_KEY, SCRIPT_KEY, SCRIPTS_MOUNT } from '../config/load.ts';
 import { VERSIONS } from '../config/versions.ts';
-import { containerResources, containerSecurity, ephemeralStorage } from '../lib/hardening.ts';
+import { containerResources, containerSecurity, ephemeralStorage, podSeccomp } from '../lib/hardening.ts';
 import { podLabels } from '../lib/labels.ts';
 import { LOAD_APP } from './peers.ts';
 
@@ -62,13 +63,14 @@ export class LoadJob extends Construct {
       ttlAfterFinished: Duration.hours(1),
       securityContext: { ensureNonRoot: true, user: K6_UID, group: K6_UID, fsGroup: K6_UID },
     });
+    const image = thirdPartyImage(props.profile, 'k6');
     const scripts = kplus.Volume.fromConfigMap(this, 'scripts', script);
     const tmpMiB = 64;
     const tmp = kplus.Volume.fromEmptyDir(this, 'tmp', 'tmp', { sizeLimit: Size.mebibytes(tmpMiB) });
     job.addContainer({
       name: 'k6',
-      image: VERSIONS.k6Image,
-      imagePullPolicy: kplus.ImagePullPolicy.IF_NOT_PRESENT,
+      image: image.image,
+      imagePullPolicy: image.pullPolicy,
       args: ['run', entry],
       // Every entry point the scripts use is reached through the gateway (config/ingress.ts).
       envVariables: {
@@ -88,6 +90,7 @@ export class LoadJob extends Construct {
         { path: '/tmp', volume: tmp },
       ],
     });
+    podSeccomp(job);
     ephemeralStorage(job, tmpMiB);
   }
 }

@@ -4,6 +4,7 @@
 import { Duration, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
+import { thirdPartyImage } from '../config/images.ts';
 import type { Profile } from '../config/profiles.ts';
 import { POSTGRES, POSTGRES_CREDENTIALS, POSTGRES_PASSWORD_FILE } from '../config/platform.ts';
 import { VERSIONS } from '../config/versions.ts';
@@ -11,9 +12,10 @@ import {
   containerResources,
   containerSecurity,
   ephemeralStorage,
+  podSeccomp,
   sidecarAnnotations,
 } from '../lib/hardening.ts';
-import { podLabels, scoreExceptions } from '../lib/labels.ts';
+import { podLabels } from '../lib/labels.ts';
 
 /** The read-only secret volume holding only the password file, mounted where POSTGRES_PASSWORD_FILE
  * points, for a pod that needs the database (none when `secret` is undefined). */
@@ -74,10 +76,6 @@ export class Postgres extends Construct {
       metadata: {
         name: POSTGRES.name,
         labels,
-        annotations: scoreExceptions({
-          'container-security-context-user-group-id':
-            "uid/gid 999 is the official postgres image's postgres user, which owns its directories and has the passwd entry initdb needs; another uid is untested on a cluster",
-        }),
       },
       service,
       replicas: 1,
@@ -99,11 +97,12 @@ export class Postgres extends Construct {
     const [runMiB, tmpMiB] = [16, 256];
     const run = kplus.Volume.fromEmptyDir(this, 'run', 'run', { sizeLimit: Size.mebibytes(runMiB) });
     const tmp = kplus.Volume.fromEmptyDir(this, 'tmp', 'tmp', { sizeLimit: Size.mebibytes(tmpMiB) });
+    const image = thirdPartyImage(profile, 'postgres');
     const isReady = ['pg_isready', '-U', POSTGRES.user, '-d', POSTGRES.database, '-h', '127.0.0.1'];
     this.statefulSet.addContainer({
       name: POSTGRES.name,
-      image: VERSIONS.postgresImage,
-      imagePullPolicy: kplus.ImagePullPolicy.IF_NOT_PRESENT,
+      image: image.image,
+      imagePullPolicy: image.pullPolicy,
       ports: [{ name: 'tcp-postgres', number: POSTGRES.port }],
       envVariables: {
         POSTGRES_DB: kplus.EnvValue.fromValue(POSTGRES.database),
@@ -131,6 +130,7 @@ export class Postgres extends Construct {
         failureThreshold: 6,
       }),
     });
+    podSeccomp(this.statefulSet);
     ephemeralStorage(this.statefulSet, runMiB + tmpMiB);
   }
 }

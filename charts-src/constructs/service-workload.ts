@@ -5,12 +5,14 @@ import * as kplus from 'cdk8s-plus-28';
 import type { Construct } from 'constructs';
 import { CLUSTER_CONTAINER_PORT, NAMESPACE } from '../../catalog/services.ts';
 import type { ServiceName, ServiceSpec } from '../../catalog/services.ts';
+import { serviceImage } from '../config/images.ts';
 import type { Profile } from '../config/profiles.ts';
 import { clusterUrl, JAEGER, POSTGRES_PASSWORD_FILE, POSTGRES_URL, SERVICE_UID } from '../config/platform.ts';
 import {
   containerResources,
   containerSecurity,
   ephemeralStorage,
+  podSeccomp,
   sidecarAnnotations,
   spreadOverNodes,
 } from '../lib/hardening.ts';
@@ -74,14 +76,13 @@ export class ServiceWorkload extends kplus.Deployment {
       metadata: {
         name: deploymentName(spec.name, track),
         labels,
-        annotations: scoreExceptions({
-          'container-security-context-user-group-id': `uid/gid ${SERVICE_UID} is the image's USER (Dockerfile; the Dockerfile test keeps the two equal): moving both above 10000 is one change to make together`,
-          ...(props.replicas === 1
+        annotations: scoreExceptions(
+          props.replicas === 1
             ? {
                 'deployment-replicas': `${profile.name} profile: one ${track} pod, to fit the laptop budget; production runs two`,
               }
-            : {}),
-        }),
+            : {},
+        ),
       },
       replicas: props.replicas,
       select: false,
@@ -111,10 +112,11 @@ export class ServiceWorkload extends kplus.Deployment {
 
     const tmpMiB = 64;
     const tmp = kplus.Volume.fromEmptyDir(this, 'tmp', 'tmp', { sizeLimit: Size.mebibytes(tmpMiB) });
+    const image = serviceImage(profile, version);
     this.addContainer({
       name: spec.name,
-      image: `${profile.imageRepository}:${version}`,
-      imagePullPolicy: kplus.ImagePullPolicy.IF_NOT_PRESENT,
+      image: image.image,
+      imagePullPolicy: image.pullPolicy,
       command: ['node', `build/services/${spec.name}/main.js`],
       ports: [{ name: 'http', number: CLUSTER_CONTAINER_PORT, protocol: kplus.Protocol.TCP }],
       envVariables: serviceEnv(props),
@@ -141,6 +143,7 @@ export class ServiceWorkload extends kplus.Deployment {
       }),
       lifecycle: { preStop: kplus.Handler.fromCommand(['sleep', String(PRE_STOP_SLEEP_SECONDS)]) },
     });
+    podSeccomp(this);
     ephemeralStorage(this, tmpMiB);
     spreadOverNodes(this, {
       labels: { app: spec.name, version },

@@ -4,6 +4,7 @@
 import { Duration, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
+import { thirdPartyImage } from '../config/images.ts';
 import type { Profile } from '../config/profiles.ts';
 import { JAEGER } from '../config/platform.ts';
 import { VERSIONS } from '../config/versions.ts';
@@ -11,6 +12,7 @@ import {
   containerResources,
   containerSecurity,
   ephemeralStorage,
+  podSeccomp,
   sidecarAnnotations,
 } from '../lib/hardening.ts';
 import { podLabels, scoreExceptions } from '../lib/labels.ts';
@@ -54,12 +56,13 @@ export class TraceBackend extends Construct {
       strategy: kplus.DeploymentStrategy.recreate(),
     });
     this.deployment.select(kplus.LabelSelector.of({ labels: { app: JAEGER.name } }));
+    const image = thirdPartyImage(props.profile, 'jaeger');
     const tmpMiB = 64;
     const tmp = kplus.Volume.fromEmptyDir(this, 'tmp', 'tmp', { sizeLimit: Size.mebibytes(tmpMiB) });
     this.deployment.addContainer({
       name: JAEGER.name,
-      image: VERSIONS.jaegerImage,
-      imagePullPolicy: kplus.ImagePullPolicy.IF_NOT_PRESENT,
+      image: image.image,
+      imagePullPolicy: image.pullPolicy,
       ports: [
         { name: 'http-otlp', number: JAEGER.otlpHttpPort },
         { name: 'http-ui', number: JAEGER.uiPort },
@@ -91,6 +94,7 @@ export class TraceBackend extends Construct {
         failureThreshold: 30,
       }),
     });
+    podSeccomp(this.deployment);
     ephemeralStorage(this.deployment, tmpMiB);
 
     const collector = new kplus.Service(this, 'collector', {

@@ -4,6 +4,20 @@
 import { ApiObject, JsonPatch, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import type { ResourceSpec } from '../../catalog/services.ts';
+import { VERSIONS } from '../config/versions.ts';
+
+/** Pod Security Admission for a namespace of ours: `restricted` enforced, audited and warned,
+ * pinned to the Kubernetes minor the cluster path pairs with, so a newer API server's stricter
+ * profile never rejects pods without a deliberate version bump. */
+export function podSecurityLabels(): Record<string, string> {
+  const prefix = 'pod-security.kubernetes.io';
+  return Object.fromEntries(
+    ['enforce', 'audit', 'warn'].flatMap((mode) => [
+      [`${prefix}/${mode}`, 'restricted'],
+      [`${prefix}/${mode}-version`, VERSIONS.kubernetesMinor],
+    ]),
+  );
+}
 
 export function containerSecurity(uid: number): kplus.ContainerSecurityContextProps {
   return {
@@ -63,6 +77,14 @@ export function ephemeralStorage(
       );
     }
   });
+}
+
+/** RuntimeDefault seccomp for the whole pod, so that containers added at admission (Istio's
+ * istio-validation and istio-proxy) inherit it: `restricted` requires it of every container. */
+export function podSeccomp(workload: kplus.Deployment | kplus.StatefulSet | kplus.Job): void {
+  ApiObject.of(workload).addJsonPatch(
+    JsonPatch.add('/spec/template/spec/securityContext/seccompProfile', { type: 'RuntimeDefault' }),
+  );
 }
 
 /** Pod annotations that size the Istio sidecar (its defaults are not sized for a laptop). */

@@ -107,10 +107,16 @@ export function ingressGatewayValues(): Record<string, unknown> {
   };
 }
 
-/** istiod: laptop-sized control plane; Envoy merges each app's /metrics into :15020. */
+/** istiod: laptop-sized control plane; Envoy merges each app's /metrics into :15020. The Istio CNI
+ * node agent (istio/cni chart) sets up each pod's traffic redirection, so the injected init
+ * container needs no NET_ADMIN/NET_RAW and runs as 1337: what Pod Security `restricted` admits. */
 export function istiodValues(): Record<string, unknown> {
   return {
-    pilot: { resources: { requests: { cpu: '100m', memory: '256Mi' } }, autoscaleEnabled: false },
+    pilot: {
+      resources: { requests: { cpu: '100m', memory: '256Mi' } },
+      autoscaleEnabled: false,
+      cni: { enabled: true },
+    },
     meshConfig: { enablePrometheusMerge: true },
   };
 }

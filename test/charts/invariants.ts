@@ -19,6 +19,7 @@ type Json = Record<string, unknown>;
 interface Container extends Json {
   name: string;
   image: string;
+  imagePullPolicy?: string;
   env?: { name: string; value?: string; valueFrom?: { secretKeyRef?: { name: string; key: string } } }[];
   ports?: { containerPort: number; name?: string }[];
   volumeMounts?: { name: string; mountPath: string; readOnly?: boolean }[];
@@ -311,8 +312,9 @@ export function checkAuthorizationPolicies(objects: K8sObject[]): string[] {
   return out;
 }
 
-/** Every container: probes (long-running pods), requests and limits, non-root, read-only root fs,
- * no capabilities, no privilege escalation, RuntimeDefault seccomp. */
+/** Every container: probes (long-running pods), requests and limits, non-root with uid and gid
+ * above 10000 (nobody's on the node), read-only root fs, no capabilities, no privilege escalation,
+ * RuntimeDefault seccomp. */
 export function checkContainers(objects: K8sObject[]): string[] {
   const out: string[] = [];
   for (const w of workloads(objects)) {
@@ -330,7 +332,35 @@ export function checkContainers(objects: K8sObject[]): string[] {
       if (!sc.capabilities?.drop?.includes('ALL')) out.push(`${where} keeps capabilities`);
       if (sc.seccompProfile?.type !== 'RuntimeDefault') out.push(`${where} has no RuntimeDefault seccomp`);
       if (/:latest$|^[^:]+$/.test(c.image)) out.push(`${where} image ${c.image} is not pinned`);
+      const pod = (template(w).spec.securityContext ?? {}) as Json;
+      const [uid, gid] = [sc.runAsUser ?? pod.runAsUser, sc.runAsGroup ?? pod.runAsGroup];
+      if (!(Number(uid) > 10000 && Number(gid) > 10000))
+        out.push(`${where} runs as uid/gid ${String(uid)}/${String(gid)}, not above 10000`);
     }
+  }
+  return out;
+}
+
+/** The namespace enforces Pod Security `restricted` (audit and warn too), each pinned to a version,
+ * and every pod sets RuntimeDefault seccomp and non-root at pod level, which containers injected at
+ * admission (Istio's) inherit. The API server's own check: test/cluster/pod-security.cluster.test.ts. */
+export function checkPodSecurity(objects: K8sObject[], version: string): string[] {
+  const out: string[] = [];
+  const namespaces = ofKind(objects, 'Namespace');
+  if (namespaces.length === 0) out.push('no Namespace');
+  for (const ns of namespaces) {
+    for (const mode of ['enforce', 'audit', 'warn']) {
+      const labels = ns.metadata.labels ?? {};
+      if (labels[`pod-security.kubernetes.io/${mode}`] !== 'restricted')
+        out.push(`${id(ns)} does not ${mode} restricted`);
+      if (labels[`pod-security.kubernetes.io/${mode}-version`] !== version)
+        out.push(`${id(ns)} ${mode} is not pinned to ${version}`);
+    }
+  }
+  for (const w of workloads(objects)) {
+    const sc = (template(w).spec.securityContext ?? {}) as Json & { seccompProfile?: { type?: string } };
+    if (sc.seccompProfile?.type !== 'RuntimeDefault') out.push(`${id(w)} pod has no RuntimeDefault seccomp`);
+    if (sc.runAsNonRoot !== true) out.push(`${id(w)} pod may run as root`);
   }
   return out;
 }
@@ -385,7 +415,7 @@ export function checkServiceContract(objects: K8sObject[]): string[] {
     if (env(c, 'HOST') !== '0.0.0.0') out.push(`${where} HOST is not 0.0.0.0`);
     if (env(c, 'SERVICE_VERSION') !== version)
       out.push(`${where} SERVICE_VERSION != version label ${String(version)}`);
-    if (!c.image.endsWith(`:${String(version)}`))
+    if (!(c.image.split('@')[0] ?? '').endsWith(`:${String(version)}`))
       out.push(`${where} image ${c.image} is not version ${String(version)}`);
     if (JSON.stringify(c.command ?? []) !== JSON.stringify(['node', `build/services/${app}/main.js`]))
       out.push(`${where} command is wrong`);

@@ -3,7 +3,7 @@
 // (NODE_ENV=production) and only the production node_modules, must get ready, and answers one
 // business route; the order goes through inventory and payment, the storefront's recommendations
 // through the ML advisor. Exit code 1 names the step that failed.
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, lstatSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { SERVICE_NAMES, type ServiceName } from '../../catalog/index.ts';
@@ -30,6 +30,34 @@ function assertProductionModulesOnly(image: BuiltImage): void {
   for (const dev of ['typescript', 'vitest', 'eslint']) {
     if (modules.includes(dev)) throw new Error(`devDependency ${dev} is in the image's node_modules`);
   }
+}
+
+/**
+ * Docker's COPY (no --chown) leaves the files root's, and the container runs as the Dockerfile's
+ * USER (a uid above 10000 that owns nothing): it reads them only through the "other" permission
+ * bits. Every file must be world-readable and every directory world-searchable.
+ */
+function assertReadableByTheImageUser(image: BuiltImage): number {
+  const unreadable: string[] = [];
+  let files = 0;
+  const walk = (dir: string): void => {
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      const path = join(dir, entry.name);
+      const mode = lstatSync(path).mode;
+      if (entry.isDirectory()) {
+        if ((mode & 0o005) !== 0o005) unreadable.push(`${path}/ (${(mode & 0o777).toString(8)})`);
+        walk(path);
+      } else if (!entry.isSymbolicLink()) {
+        files++;
+        if ((mode & 0o004) === 0) unreadable.push(`${path} (${(mode & 0o777).toString(8)})`);
+      }
+    }
+  };
+  walk(image.workdir);
+  if (unreadable.length > 0) {
+    throw new Error(`not readable by the image's USER: ${unreadable.slice(0, 10).join(', ')}`);
+  }
+  return files;
 }
 
 /** The service name replaces the one in the image's CMD (`node build/services/<name>/main.js`). */
@@ -112,6 +140,7 @@ try {
   const image = buildImage(ROOT, readDockerfile(ROOT), join(work, 'image'), log);
   log(`built in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   assertProductionModulesOnly(image);
+  log(`${assertReadableByTheImageUser(image)} files readable by the image's USER (other bits)`);
   await run(image, join(work, 'run'));
   log(`passed in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 } catch (err) {
