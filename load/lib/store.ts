@@ -6,6 +6,7 @@ import http, { type RefinedResponse, type ResponseType } from 'k6/http';
 import type { OrderRequest, OrderSize } from './carts.ts';
 import { baseUrl, HTTP_TIMEOUT } from './env.ts';
 import { FAULT_HEADER } from './faults.ts';
+import { sendWithRetries, withKey } from './idempotency.ts';
 import { serverErrors } from './metrics.ts';
 
 export type Response = RefinedResponse<ResponseType | undefined>;
@@ -38,9 +39,15 @@ export function counted(res: Response, target: string): Response {
   return res;
 }
 
+/**
+ * Places an order under a fresh Idempotency-Key; a lost request, a 5xx or a "retry after" answer is
+ * sent again with the same key and body (load/lib/idempotency.ts), so a retry never buys twice.
+ */
 export function placeOrder(order: OrderRequest, size: OrderSize, call: Call): Response {
   const p = params('order', 'place_order', 'POST /orders', { ...call, tags: { size, ...call.tags } }, true);
-  return counted(http.post(`${baseUrl('order')}/orders`, JSON.stringify(order), p), 'order');
+  const keyed = { ...p, headers: withKey(p.headers) };
+  const body = JSON.stringify(order);
+  return sendWithRetries(() => counted(http.post(`${baseUrl('order')}/orders`, body, keyed), 'order')).res;
 }
 
 export function getOrder(orderId: string, call: Call): Response {

@@ -4,6 +4,7 @@
 import http from 'k6/http';
 import type { OrderRequest } from './carts.ts';
 import { baseUrl } from './env.ts';
+import { sendWithRetries, withKey } from './idempotency.ts';
 import { counted, params, type Call, type Response } from './store.ts';
 
 import { JOURNEY_STEPS, type JourneyStep } from '../../catalog/journey.ts';
@@ -32,9 +33,16 @@ function get(step: Step, route: string, path: string, call: Call): Response {
   return counted(http.get(`${baseUrl('petstore')}${path}`, p), 'petstore');
 }
 
+/**
+ * Every storefront POST (checkout, delivery) goes under a fresh Idempotency-Key and is retried with
+ * the same key and body after a lost request, a 5xx or a "retry after" answer (idempotency.ts).
+ */
 function post(step: Step, route: string, path: string, body: unknown, call: Call): Response {
   const p = params('petstore', step, route, { ...call, tags: { [STEP_TAG]: step, ...call.tags } }, true);
-  return counted(http.post(`${baseUrl('petstore')}${path}`, JSON.stringify(body), p), 'petstore');
+  const keyed = { ...p, headers: withKey(p.headers) };
+  const text = JSON.stringify(body);
+  return sendWithRetries(() => counted(http.post(`${baseUrl('petstore')}${path}`, text, keyed), 'petstore'))
+    .res;
 }
 
 function query(fields: Readonly<Record<string, string | number | undefined>>): string {

@@ -3,8 +3,11 @@
 // before the next call, and every downstream call is idempotent (fixed reservation id, the order id
 // as payment Idempotency-Key), so a saga interrupted anywhere can be finished by recovery:
 //   pending | reserved | compensating -> compensate;  paid -> roll forward (commit, confirm).
+// Once paid, only a definite refusal of the commit (409: the reservation expired) compensates; a
+// commit that got no answer may have happened, so it is retried until it answers (make chaos found
+// orders refunded while their stock was sold when an unanswered commit was compensated).
 import type { Metrics } from '../kit/metrics.ts';
-import { HttpError, type ServiceClient } from '../kit/index.ts';
+import { HttpError, retryLater, type ServiceClient } from '../kit/index.ts';
 import type { AuditLog } from '../kit/audit.ts';
 import type { OrderItem, OrderRow, OrderStore } from './order-store.ts';
 import { toCents, toDollars } from '../kit/money.ts';
@@ -238,7 +241,11 @@ export class OrderSaga {
         }),
       ));
     } catch (err) {
-      return this.fail(order, err, { release: true, void: true });
+      // No answer (inventory down, timing out): the commit may well have happened. A paid order only
+      // rolls forward: compensating now would refund a customer whose stock is sold (a committed
+      // reservation cannot be released). It stays 'paid'; recovery retries the idempotent commit
+      // once the lease expires, and the client is told to come back for the outcome.
+      throw commitPending(order, err);
     }
     if (committed.status !== 200) {
       const e = committed.body;
@@ -381,6 +388,16 @@ export class OrderSaga {
       throw err;
     }
   }
+}
+
+function commitPending(order: OrderRow, cause: unknown): HttpError {
+  return retryLater(
+    409,
+    'order_in_progress',
+    `order ${order.id} is paid; committing its stock failed (${(cause as Error)?.message ?? String(cause)}) and is retried`,
+    Math.max(0, order.lease_until.getTime() - Date.now()),
+    { order_id: order.id, status: order.status },
+  );
 }
 
 function unexpected(dependency: string, status: number, message?: string): SagaFailure {
