@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { PRODUCT_SKUS } from '../../catalog/products.ts';
-import { operation } from '../kit/contract.ts';
+import { operation, text } from '../kit/contract.ts';
 
 /** A product the store sells (the catalog's SKUs, an enum in the document): anything else is a 400. */
 export const productId = z.enum(PRODUCT_SKUS, {
@@ -38,7 +38,7 @@ export const reserveBody = z.strictObject({
 export type ReserveBody = z.infer<typeof reserveBody>;
 
 export const releaseBody = z.strictObject({
-  reason: z.string().min(1).max(200).default('released by caller'),
+  reason: text('reason', 200).default('released by caller'),
 });
 
 export const idParams = z.strictObject({ id: RESERVATION_ID });
@@ -51,6 +51,9 @@ export const stockQuery = z.strictObject({
     .transform((v) => v.split(','))
     .optional(),
 });
+
+/** Where a reservation's id is in the answer that created it (for the links). */
+const reservationId = '$response.body#/reservation_id';
 
 // The operations: what each route accepts and answers (service.ts binds a handler to each).
 export const operations = {
@@ -74,6 +77,13 @@ export const operations = {
     summary: 'Reserve all items or none; replaying a reservation_id returns the same reservation',
     body: reserveBody,
     business: true,
+    links: {
+      201: {
+        GetReservation: { operation: 'GET /reservations/:id', parameters: { id: reservationId } },
+        Commit: { operation: 'POST /reservations/:id/commit', parameters: { id: reservationId } },
+        Release: { operation: 'POST /reservations/:id/release', parameters: { id: reservationId } },
+      },
+    },
     responses: {
       201: 'reservation held',
       200: 'replay of an existing reservation',

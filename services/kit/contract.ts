@@ -25,6 +25,43 @@ export interface Operation<B = unknown, Q = unknown, P = unknown, H = unknown> {
   business?: boolean;
   /** Honours an Idempotency-Key header (services/kit/idempotency/protocol.ts), optional or required. */
   idempotencyKey?: 'optional' | 'required';
+  /**
+   * OpenAPI links: per status, what a client (and schemathesis's stateful phase) can call next with
+   * values from this answer, e.g. `{ 201: { GetOrder: { operation: 'GET /orders/:id', parameters:
+   * { id: '$response.body#/order_id' } } } }`. The operation must be one of the same document.
+   */
+  links?: Record<number, Record<string, Link>>;
+}
+
+export interface Link {
+  /** "METHOD /express/path" of an operation in the same document. */
+  operation: string;
+  /** Parameter name -> runtime expression ($response.body#/..., $request.path.id, ...). */
+  parameters: Record<string, string>;
+}
+
+// Control characters: none in a single line; tabs and line breaks allowed in multi-line text.
+// (Written as \u escapes, not \p{Cc}: the document's patterns must also work in Python's re.)
+/* eslint-disable no-control-regex -- matching control characters is the point */
+const SINGLE_LINE = /^[^\u0000-\u001f\u007f]*$/;
+const MULTI_LINE = /^[^\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]*$/;
+/* eslint-enable no-control-regex */
+
+/**
+ * Free text a service keeps (a name, a street, a reason): bounded, and without control characters,
+ * which the pattern states in the document. PostgreSQL text cannot hold NUL at all, so without the
+ * rule a schema-valid request could end in a 500.
+ */
+export function text(field: string, max: number, opts: { min?: number; multiline?: boolean } = {}) {
+  const min = opts.min ?? 1;
+  return z
+    .string({ error: `${field} must be a string` })
+    .min(min, `${field} must be at least ${min} character${min === 1 ? '' : 's'}`)
+    .max(max, `${field} must be at most ${max} characters`)
+    .regex(
+      opts.multiline ? MULTI_LINE : SINGLE_LINE,
+      `${field} must not contain control characters${opts.multiline ? ' (except tabs and line breaks)' : ''}`,
+    );
 }
 
 /** Declares one operation (keeps the schema types for the handler bound to it). */
@@ -111,8 +148,30 @@ function ownResponses(op: AnyOperation): Record<number, string> {
   return out;
 }
 
-function responses(op: AnyOperation): Record<string, object> {
+const openapiPath = (path: string): string => path.replace(/:([A-Za-z0-9_]+)/g, '{$1}');
+
+/** A link's target as an operationRef (a JSON pointer into this document), checked to exist. */
+function operationRef(target: string, declared: ReadonlySet<string>): string {
+  if (!declared.has(target)) throw new Error(`link to ${target}: no such operation in this contract`);
+  const [method = '', path = ''] = target.split(' ');
+  return `#/paths/${openapiPath(path).replaceAll('~', '~0').replaceAll('/', '~1')}/${method.toLowerCase()}`;
+}
+
+function links(op: AnyOperation, status: number, declared: ReadonlySet<string>): object {
+  const own = op.links?.[status];
+  if (!own) return {};
+  const out = Object.entries(own).map(([name, link]) => [
+    name,
+    { operationRef: operationRef(link.operation, declared), parameters: link.parameters },
+  ]);
+  return { links: Object.fromEntries(out) };
+}
+
+function responses(op: AnyOperation, declared: ReadonlySet<string>): Record<string, object> {
   const all: Record<number, string> = { ...kitResponses(op), ...ownResponses(op) };
+  for (const status of Object.keys(op.links ?? {})) {
+    if (!(status in all)) throw new Error(`${op.method} ${op.path}: links for undeclared status ${status}`);
+  }
   return Object.fromEntries(
     Object.entries(all).map(([status, description]) => [
       status,
@@ -122,6 +181,7 @@ function responses(op: AnyOperation): Record<string, object> {
         ...(Number(status) >= 400
           ? { content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } }
           : {}),
+        ...links(op, Number(status), declared),
       },
     ]),
   );
@@ -130,8 +190,9 @@ function responses(op: AnyOperation): Record<string, object> {
 /** The OpenAPI 3.1 document of a list of operations. */
 export function openapiDocument(info: OpenApiInfo, operations: readonly AnyOperation[]): object {
   const paths: Record<string, Record<string, unknown>> = {};
+  const declared = new Set(operations.map((op) => `${op.method.toUpperCase()} ${op.path}`));
   for (const op of operations) {
-    const oaPath = op.path.replace(/:([A-Za-z0-9_]+)/g, '{$1}');
+    const oaPath = openapiPath(op.path);
     paths[oaPath] ??= {};
     paths[oaPath][op.method] = {
       summary: op.summary,
@@ -144,7 +205,7 @@ export function openapiDocument(info: OpenApiInfo, operations: readonly AnyOpera
             },
           }
         : {}),
-      responses: responses(op),
+      responses: responses(op, declared),
     };
   }
   return { openapi: '3.1.0', info, paths, components: { schemas: { Error: ERROR_BODY } } };

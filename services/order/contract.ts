@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { operation } from '../kit/contract.ts';
+import { operation, text } from '../kit/contract.ts';
 import { productId } from '../inventory/contract.ts';
 
 export const createOrderBody = z.strictObject({
@@ -22,9 +22,9 @@ export const createOrderBody = z.strictObject({
     .max(20, 'at most 20 items per order'),
   shipping_address: z
     .strictObject({
-      name: z.string().min(1).max(120).optional(),
-      street: z.string().min(1).max(200),
-      city: z.string().min(1).max(100),
+      name: text('shipping_address.name', 120).optional(),
+      street: text('shipping_address.street', 200),
+      city: text('shipping_address.city', 100),
       postal_code: z
         .string()
         .regex(/^[A-Za-z0-9 -]{2,12}$/, 'postal_code must be 2-12 letters, digits, spaces or dashes'),
@@ -62,6 +62,9 @@ export const operations = {
     body: createOrderBody,
     business: true,
     idempotencyKey: 'optional',
+    links: {
+      201: { GetOrder: { operation: 'GET /orders/:id', parameters: { id: '$response.body#/order_id' } } },
+    },
     responses: {
       201: 'order confirmed',
       400: 'invalid request',

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { IDEMPOTENCY_KEY_PATTERN, operation } from '../kit/contract.ts';
+import { IDEMPOTENCY_KEY_PATTERN, operation, text } from '../kit/contract.ts';
 
 const ID = /^[A-Za-z0-9_-]{1,80}$/;
 
@@ -11,7 +11,7 @@ export const money = z
 
 export const chargeBody = z.strictObject({
   order_id: z.string().regex(ID, 'expected letters, digits, _ or -').optional(),
-  customer_id: z.string().min(1, 'customer_id is required').max(80),
+  customer_id: text('customer_id', 80),
   amount: money,
   currency: z.literal('USD', { message: 'only USD is supported' }).default('USD'),
   card: z
@@ -26,12 +26,12 @@ export const chargeBody = z.strictObject({
 export type ChargeBody = z.infer<typeof chargeBody>;
 
 export const paymentParams = z.strictObject({ id: z.string().regex(ID, 'expected a payment id') });
-export const refundBody = z.strictObject({ reason: z.string().min(1).max(200).default('refund requested') });
+export const refundBody = z.strictObject({ reason: text('reason', 200).default('refund requested') });
 export const voidBody = z.strictObject({
   idempotency_key: z
     .string()
     .regex(new RegExp(IDEMPOTENCY_KEY_PATTERN), 'expected the idempotency key of the charge'),
-  reason: z.string().min(1).max(200).default('void requested'),
+  reason: text('reason', 200).default('void requested'),
 });
 
 export const listQuery = z.strictObject({
@@ -53,6 +53,12 @@ export const operations = {
     body: chargeBody,
     business: true,
     idempotencyKey: 'required',
+    links: {
+      201: {
+        GetPayment: { operation: 'GET /payments/:id', parameters: { id: '$response.body#/payment_id' } },
+        Refund: { operation: 'POST /payments/:id/refund', parameters: { id: '$response.body#/payment_id' } },
+      },
+    },
     responses: {
       201: 'payment succeeded (or a replay of it)',
       402: 'declined, failed at the bank, or rejected by the fraud check',

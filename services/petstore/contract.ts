@@ -10,7 +10,7 @@ import {
   SPECIAL_TRAITS,
 } from '../../catalog/products.ts';
 import { createOrderBody, orderParams } from '../order/contract.ts';
-import { operation } from '../kit/contract.ts';
+import { operation, text } from '../kit/contract.ts';
 
 export { orderParams };
 import { recommendationRequestSchema } from '../ml-advisor/contract.ts';
@@ -97,7 +97,7 @@ export const deliveryBody = z.strictObject({
       issue.input === undefined ? 'date is required (YYYY-MM-DD)' : 'date must be a calendar date YYYY-MM-DD',
   }),
   window: z.enum(DELIVERY_WINDOWS, oneOf('window', DELIVERY_WINDOWS)),
-  instructions: z.string().max(200, 'instructions must be at most 200 characters').optional(),
+  instructions: text('instructions', 200, { min: 0, multiline: true }).optional(),
 });
 export type DeliveryBody = z.output<typeof deliveryBody>;
 
@@ -106,6 +106,9 @@ export const journeyParams = z.strictObject({
     .string()
     .regex(/^[A-Za-z0-9._:-]{1,128}$/, 'correlation_id must be 1-128 characters of A-Z a-z 0-9 . _ : -'),
 });
+
+/** Where an order's id is in the answer that created it (for the links). */
+const orderId = '$response.body#/order_id';
 
 // The operations: what each route accepts and answers (service.ts binds a handler to each).
 export const operations = {
@@ -175,6 +178,13 @@ export const operations = {
     body: checkoutBody,
     business: true,
     idempotencyKey: 'optional',
+    links: {
+      201: {
+        OrderPayment: { operation: 'GET /orders/:id/payment', parameters: { id: orderId } },
+        ScheduleDelivery: { operation: 'POST /orders/:id/delivery', parameters: { id: orderId } },
+        TrackOrder: { operation: 'GET /orders/:id/tracking', parameters: { id: orderId } },
+      },
+    },
     responses: {
       201: 'order confirmed',
       400: 'invalid order',

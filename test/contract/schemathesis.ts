@@ -18,7 +18,7 @@ const ROOT = resolve(import.meta.dirname, '../..');
 const WORK = join(ROOT, '.tmp/contract');
 const SCHEMATHESIS = process.env.CONTRACT_SCHEMATHESIS ?? join(ROOT, '.venv/bin/schemathesis');
 const SEED = process.env.CONTRACT_SEED ?? '20261121';
-const MAX_EXAMPLES = process.env.CONTRACT_MAX_EXAMPLES ?? '20';
+const MAX_EXAMPLES = process.env.CONTRACT_MAX_EXAMPLES ?? '10';
 /** schemathesis's own default for positive_data_acceptance (4.32.5). */
 const ACCEPTED = ['2xx', '3xx', '401', '403', '404', '409', '429', '5xx'];
 /** What a schema-valid request must never get: the answers to a malformed one. */
@@ -100,7 +100,12 @@ try {
   for (const r of results) {
     const summary = (r.output.trim().split('\n').at(-1) ?? '').replace(/=+/g, '').trim();
     const cases = /^\s*(\d+) generated/m.exec(r.output)?.[1] ?? '?';
-    console.log(`contract-test: ${r.name.padEnd(10)} ${r.ok ? 'ok  ' : 'FAIL'} ${cases} cases, ${summary}`);
+    const phases = [...r.output.matchAll(/(Coverage|Fuzzing|Stateful) \(in ([\d.]+)s\)/g)]
+      .map(([, phase = '', seconds = '']) => `${phase.toLowerCase()} ${Math.round(Number(seconds))} s`)
+      .join(', ');
+    console.log(
+      `contract-test: ${r.name.padEnd(10)} ${r.ok ? 'ok  ' : 'FAIL'} ${cases} cases, ${summary} (${phases})`,
+    );
     if (!r.ok) {
       failed.push(r.name);
       console.log(r.output);
