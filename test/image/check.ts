@@ -3,7 +3,8 @@
 // (NODE_ENV=production) and only the production node_modules, must get ready, and answers one
 // business route; the order goes through inventory and payment, the storefront's recommendations
 // through the ML advisor. Exit code 1 names the step that failed.
-import { existsSync, lstatSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { chmodSync, existsSync, lstatSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { SERVICE_NAMES, type ServiceName } from '../../catalog/index.ts';
@@ -32,12 +33,63 @@ function assertProductionModulesOnly(image: BuiltImage): void {
   }
 }
 
+/** The runtime stage's USER as numbers (`USER 10100:10100`). */
+function imageUser(): { uid: number; gid: number } {
+  const user =
+    readDockerfile(ROOT)
+      .at(-1)
+      ?.body.findLast((i) => i.op === 'USER')?.args ?? '';
+  const [, uid, gid] = /^(\d+):(\d+)$/.exec(user.trim()) ?? [];
+  if (!uid || !gid) throw new Error(`the runtime stage's USER is not numeric uid:gid: '${user}'`);
+  return { uid: Number(uid), gid: Number(gid) };
+}
+
+// Run as the image's user: opens and reads every file under the directory it is given.
+const READ_EVERY_FILE = `
+import { closeSync, openSync, readdirSync, readSync } from 'node:fs';
+import { join } from 'node:path';
+const failed = [];
+let files = 0;
+const walk = (dir) => {
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, e.name);
+    try {
+      if (e.isDirectory()) walk(path);
+      else if (e.isFile()) { const fd = openSync(path, 'r'); readSync(fd, Buffer.alloc(1)); closeSync(fd); files++; }
+    } catch (err) { failed.push(path + ': ' + err.code); }
+  }
+};
+walk(process.argv[1]);
+console.log(JSON.stringify({ files, failed: failed.slice(0, 10), failures: failed.length }));
+`;
+
 /**
  * Docker's COPY (no --chown) leaves the files root's, and the container runs as the Dockerfile's
- * USER (a uid above 10000 that owns nothing): it reads them only through the "other" permission
- * bits. Every file must be world-readable and every directory world-searchable.
+ * USER (a uid above 10000 that owns nothing). As root, this reads every file of the image as that
+ * uid:gid for real; as anyone else it can only check that every file is world-readable and every
+ * directory world-searchable (the "other" bits are all that uid has).
  */
-function assertReadableByTheImageUser(image: BuiltImage): number {
+function assertReadableByTheImageUser(image: BuiltImage, work: string): string {
+  const { uid, gid } = imageUser();
+  if (process.getuid?.() !== 0)
+    return `${checkOtherBits(image.workdir)} files world-readable (not root: mode bits only)`;
+  // The temporary directories above the image's WORKDIR are root's 0700: let its user through.
+  for (let dir = dirname(image.workdir); dir.startsWith(work); dir = dirname(dir)) chmodSync(dir, 0o755);
+  const run = spawnSync(process.execPath, ['--input-type=module', '-e', READ_EVERY_FILE, image.workdir], {
+    uid,
+    gid,
+    encoding: 'utf8',
+  });
+  const result = JSON.parse(run.stdout || '{}') as { files?: number; failed?: string[]; failures?: number };
+  if (run.status !== 0 || result.failures !== 0 || !result.files) {
+    throw new Error(
+      `as uid ${uid}:${gid}, ${result.failures ?? '?'} files unreadable: ${(result.failed ?? []).join(', ')} ${run.stderr}`,
+    );
+  }
+  return `${result.files} files read as the image's USER ${uid}:${gid}`;
+}
+
+function checkOtherBits(root: string): number {
   const unreadable: string[] = [];
   let files = 0;
   const walk = (dir: string): void => {
@@ -53,10 +105,9 @@ function assertReadableByTheImageUser(image: BuiltImage): number {
       }
     }
   };
-  walk(image.workdir);
-  if (unreadable.length > 0) {
+  walk(root);
+  if (unreadable.length > 0)
     throw new Error(`not readable by the image's USER: ${unreadable.slice(0, 10).join(', ')}`);
-  }
   return files;
 }
 
@@ -140,7 +191,7 @@ try {
   const image = buildImage(ROOT, readDockerfile(ROOT), join(work, 'image'), log);
   log(`built in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   assertProductionModulesOnly(image);
-  log(`${assertReadableByTheImageUser(image)} files readable by the image's USER (other bits)`);
+  log(assertReadableByTheImageUser(image, work));
   await run(image, join(work, 'run'));
   log(`passed in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 } catch (err) {
