@@ -245,6 +245,22 @@ describe('exactly-once audit', () => {
     expect(result.violations.map((v) => v.ids.order_id)).toEqual(['ORD-B']);
   });
 
+  it('one_order_per_key: a client told its order was confirmed (or failed) when it ended otherwise', () => {
+    const answers = [
+      { customer_id: 'alice', key: 'key-ORD-B', order_id: 'ORD-B', status: 201, final: true },
+      { customer_id: 'alice', key: 'key-ORD-A', order_id: 'ORD-A', status: 402, final: true },
+      // Consistent ones: a decline for a failed order, a confirmation for a confirmed one.
+      { customer_id: 'alice', key: 'key-ORD-C', order_id: 'ORD-C', status: 402, final: true },
+      { customer_id: 'alice', key: 'key-ORD-D', order_id: 'ORD-D', status: 409, final: true },
+    ];
+    const { failing, result } = broken((i) => (i.answers = answers));
+    expect(failing).toEqual(['one_order_per_key']);
+    expect(result.violations.map((v) => v.message)).toEqual([
+      'a client was answered 201 (confirmed) for order ORD-B, which ended failed',
+      'a client was answered 402 (failed) for order ORD-A, which ended confirmed',
+    ]);
+  });
+
   it('one_order_per_key: two final answers to one key that disagree (a replay that was not one)', () => {
     const answers = [
       { customer_id: 'alice', key: 'key-ORD-B', order_id: 'ORD-B', status: 402, final: true },

@@ -67,7 +67,7 @@ export const INVARIANTS = {
     'every confirmed order has exactly one captured payment, for its total, the one it records; no captured payment without a confirmed order',
   failed_orders_not_charged: "every failed order's payment is voided or refunded (or was never taken)",
   one_order_per_key:
-    'no (customer, Idempotency-Key) maps to two orders, and every answer a client got for a key names that order',
+    "no (customer, Idempotency-Key) maps to two orders; every answer a client got for a key names that order, with the outcome it ended with; a key's final answers agree",
 } as const;
 export type InvariantName = keyof typeof INVARIANTS;
 export const INVARIANT_NAMES = Object.keys(INVARIANTS) as InvariantName[];
@@ -267,7 +267,15 @@ function oneOrderPerKey(orders: readonly AuditOrder[], answers: readonly ClientA
   for (const a of answers) {
     if (a.order_id === null) continue;
     const stored = byKey.get(scoped(a.customer_id, a.key));
-    if (stored?.some((o) => o.order_id === a.order_id)) continue;
+    const order = stored?.find((o) => o.order_id === a.order_id);
+    const told = a.status === 201 ? 'confirmed' : a.status === 402 || a.status === 409 ? 'failed' : undefined;
+    if (order && a.final && told && TERMINAL.has(order.status) && order.status !== told)
+      out.push({
+        invariant: 'one_order_per_key',
+        message: `a client was answered ${a.status} (${told}) for order ${order.order_id}, which ended ${order.status}`,
+        ids: { customer_id: a.customer_id, idempotency_key: a.key, order_id: order.order_id },
+      });
+    if (order) continue;
     out.push({
       invariant: 'one_order_per_key',
       message: `a client was answered ${a.status} with order ${a.order_id} for key ${a.key}, but the key's order is ${
