@@ -3,7 +3,7 @@
 import { Router, type Request, type RequestHandler, type Response } from 'express';
 import { context, trace } from '@opentelemetry/api';
 import type { z } from 'zod';
-import { openapiDocument, type OpenApiInfo, type Operation } from './contract.ts';
+import { openapiDocument, type DocumentOptions, type OpenApiInfo, type Operation } from './contract.ts';
 import { HttpError } from './errors.ts';
 import {
   fingerprint,
@@ -204,7 +204,7 @@ export class Api {
     }
   }
 
-  openapi(info: OpenApiInfo): object {
-    return openapiDocument(info, this.routes);
+  openapi(info: OpenApiInfo, opts: DocumentOptions = {}): object {
+    return openapiDocument(info, this.routes, opts);
   }
 }

@@ -4,6 +4,7 @@
 // service's contract.ts holds its operations; other services and tools import only that module.
 import { z } from 'zod';
 import { CORRELATION_HEADER, CORRELATION_ID_PATTERN } from './correlation.ts';
+import { FAULT_HEADER_PATTERN } from './faults.ts';
 import { keyParameter, PROTOCOL_RESPONSES } from './idempotency/protocol.ts';
 
 export { KEY_PATTERN as IDEMPOTENCY_KEY_PATTERN } from './idempotency/protocol.ts';
@@ -77,13 +78,31 @@ export interface OpenApiInfo {
   description: string;
 }
 
+/** What the running service has switched on that its document must state (services/kit/faults.ts). */
+export interface DocumentOptions {
+  /** FAULTS_ENABLED: the error fault makes a business route answer 500. */
+  faults?: boolean;
+  /** FAULT_HEADERS_ENABLED: business routes read the X-Fault request header. */
+  faultHeader?: boolean;
+}
+
 type AnyOperation = Operation<unknown, unknown, unknown, unknown>;
 
 function jsonSchema(schema: z.ZodType): Record<string, unknown> {
   return z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
 }
 
-function parameters(op: AnyOperation): object[] {
+const FAULT_PARAMETER = {
+  name: 'X-Fault',
+  in: 'header',
+  required: false,
+  description:
+    'Faults for this request and the calls it makes: <service>.<fault>[=<value>], comma-separated ' +
+    '(probabilities 0-1, latencies 0-60000 ms); only when the service runs with FAULT_HEADERS_ENABLED',
+  schema: { type: 'string', pattern: FAULT_HEADER_PATTERN },
+};
+
+function parameters(op: AnyOperation, opts: DocumentOptions): object[] {
   const out: object[] = [];
   for (const [location, schema] of [
     ['path', op.params],
@@ -97,6 +116,7 @@ function parameters(op: AnyOperation): object[] {
     }
   }
   if (op.idempotencyKey) out.push(keyParameter(op.idempotencyKey === 'required'));
+  if (op.business && opts.faultHeader) out.push(FAULT_PARAMETER);
   return out;
 }
 
@@ -125,7 +145,7 @@ const CORRELATION_PARAMETER = {
  * a bad X-Correlation-ID, 413/415 for bodies that are too large or not JSON, 503 when a business
  * route is made unavailable by a fault.
  */
-function kitResponses(op: AnyOperation): Record<number, string> {
+function kitResponses(op: AnyOperation, opts: DocumentOptions): Record<number, string> {
   const out: Record<number, string> = {
     400: 'invalid request (the message names the field), malformed JSON or a bad X-Correlation-ID',
   };
@@ -134,6 +154,7 @@ function kitResponses(op: AnyOperation): Record<number, string> {
     out[415] = 'request body is not application/json';
   }
   if (op.business) out[503] = 'unavailable (deliberate fault or a dependency down)';
+  if (op.business && opts.faults) out[500] = 'injected error fault (FAULTS_ENABLED; never in production)';
   return out;
 }
 
@@ -167,8 +188,12 @@ function links(op: AnyOperation, status: number, declared: ReadonlySet<string>):
   return { links: Object.fromEntries(out) };
 }
 
-function responses(op: AnyOperation, declared: ReadonlySet<string>): Record<string, object> {
-  const all: Record<number, string> = { ...kitResponses(op), ...ownResponses(op) };
+function responses(
+  op: AnyOperation,
+  declared: ReadonlySet<string>,
+  opts: DocumentOptions,
+): Record<string, object> {
+  const all: Record<number, string> = { ...kitResponses(op, opts), ...ownResponses(op) };
   for (const status of Object.keys(op.links ?? {})) {
     if (!(status in all)) throw new Error(`${op.method} ${op.path}: links for undeclared status ${status}`);
   }
@@ -188,7 +213,11 @@ function responses(op: AnyOperation, declared: ReadonlySet<string>): Record<stri
 }
 
 /** The OpenAPI 3.1 document of a list of operations. */
-export function openapiDocument(info: OpenApiInfo, operations: readonly AnyOperation[]): object {
+export function openapiDocument(
+  info: OpenApiInfo,
+  operations: readonly AnyOperation[],
+  opts: DocumentOptions = {},
+): object {
   const paths: Record<string, Record<string, unknown>> = {};
   const declared = new Set(operations.map((op) => `${op.method.toUpperCase()} ${op.path}`));
   for (const op of operations) {
@@ -196,7 +225,7 @@ export function openapiDocument(info: OpenApiInfo, operations: readonly AnyOpera
     paths[oaPath] ??= {};
     paths[oaPath][op.method] = {
       summary: op.summary,
-      parameters: [...parameters(op), CORRELATION_PARAMETER],
+      parameters: [...parameters(op, opts), CORRELATION_PARAMETER],
       ...(op.body
         ? {
             requestBody: {
@@ -205,7 +234,7 @@ export function openapiDocument(info: OpenApiInfo, operations: readonly AnyOpera
             },
           }
         : {}),
-      responses: responses(op, declared),
+      responses: responses(op, declared, opts),
     };
   }
   return { openapi: '3.1.0', info, paths, components: { schemas: { Error: ERROR_BODY } } };

@@ -27,6 +27,15 @@ export const FAULT_KINDS = {
 export type FaultKind = keyof typeof FAULT_KINDS;
 export type FaultSet = Partial<Record<FaultKind, number>>;
 
+const PROBABILITY = '(?:0(?:\\.[0-9]+)?|1(?:\\.0+)?)';
+const MILLISECONDS = '(?:(?:[0-9]{1,4}|[1-5][0-9]{4})(?:\\.[0-9]+)?|60000(?:\\.0+)?)';
+const KINDS = Object.keys(FAULT_KINDS);
+const ENTRY =
+  `[a-z-]+\\.(?:(?:${KINDS.filter((k) => !k.endsWith('_ms')).join('|')})(?:=${PROBABILITY})?` +
+  `|(?:${KINDS.filter((k) => k.endsWith('_ms')).join('|')})(?:=${MILLISECONDS})?)`;
+/** The X-Fault header as the OpenAPI document states it: every value it admits, parseFaultHeader accepts. */
+export const FAULT_HEADER_PATTERN = `^[ \\t]*${ENTRY}[ \\t]*(?:,[ \\t]*${ENTRY}[ \\t]*)*$`;
+
 const kindSchema = z.enum(Object.keys(FAULT_KINDS) as [FaultKind, ...FaultKind[]]);
 export const faultSetSchema = z.strictObject(
   Object.fromEntries(

@@ -111,7 +111,7 @@ export interface AppParts {
   ready(): boolean;
 }
 
-function probes(app: Express, { service, config, metrics, api, ready }: AppParts): void {
+function probes(app: Express, { service, config, metrics, api, faults, ready }: AppParts): void {
   const version = config.SERVICE_VERSION;
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok', service, version });
@@ -124,7 +124,8 @@ function probes(app: Express, { service, config, metrics, api, ready }: AppParts
     res.set('Content-Type', metrics.registry.contentType).send(await metrics.registry.metrics());
   });
   app.get('/openapi.json', (_req, res) => {
-    res.json(api.openapi({ title: service, version, description: SERVICES[service].description }));
+    const info = { title: service, version, description: SERVICES[service].description };
+    res.json(api.openapi(info, { faults: config.FAULTS_ENABLED, faultHeader: faults.headersEnabled }));
   });
 }
 
