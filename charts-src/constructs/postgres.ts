@@ -37,6 +37,55 @@ export interface PostgresProps {
   readonly profile: Profile;
 }
 
+/** The postgres container: data on the claim, run and tmp dirs, password file, pg_isready probes. */
+function addPostgresContainer(
+  scope: Construct,
+  statefulSet: kplus.StatefulSet,
+  profile: Profile,
+  claim: kplus.PersistentVolumeClaim,
+  secret: kplus.ISecret,
+): void {
+  const data = kplus.Volume.fromPersistentVolumeClaim(scope, 'data-volume', claim);
+  const [runMiB, tmpMiB] = [16, 256];
+  const run = kplus.Volume.fromEmptyDir(scope, 'run', 'run', { sizeLimit: Size.mebibytes(runMiB) });
+  const tmp = kplus.Volume.fromEmptyDir(scope, 'tmp', 'tmp', { sizeLimit: Size.mebibytes(tmpMiB) });
+  const image = thirdPartyImage(profile, 'postgres');
+  const isReady = ['pg_isready', '-U', POSTGRES.user, '-d', POSTGRES.database, '-h', '127.0.0.1'];
+  statefulSet.addContainer({
+    name: POSTGRES.name,
+    image: image.image,
+    imagePullPolicy: image.pullPolicy,
+    ports: [{ name: 'tcp-postgres', number: POSTGRES.port }],
+    envVariables: {
+      POSTGRES_DB: kplus.EnvValue.fromValue(POSTGRES.database),
+      POSTGRES_USER: kplus.EnvValue.fromValue(POSTGRES.user),
+      // The image's entrypoint reads *_FILE variables (docker-entrypoint.sh file_env).
+      POSTGRES_PASSWORD_FILE: kplus.EnvValue.fromValue(POSTGRES_PASSWORD_FILE),
+      // A subdirectory: the volume's root holds lost+found on many provisioners.
+      PGDATA: kplus.EnvValue.fromValue('/var/lib/postgresql/data/pgdata'),
+    },
+    resources: containerResources(profile.postgres.resources),
+    securityContext: containerSecurity(POSTGRES.uid),
+    volumeMounts: [
+      { path: '/var/lib/postgresql/data', volume: data },
+      { path: '/var/run/postgresql', volume: run },
+      { path: '/tmp', volume: tmp },
+      ...databaseCredentialsMounts(scope, secret),
+    ],
+    startup: kplus.Probe.fromCommand(isReady, { periodSeconds: Duration.seconds(2), failureThreshold: 60 }),
+    readiness: kplus.Probe.fromCommand(isReady, { periodSeconds: Duration.seconds(5) }),
+    // Alive while the server answers at all: pg_isready exits 1 when it rejects connections (start-up,
+    // crash recovery, shutdown) and 2 only when nothing answers. A long recovery is not a reason to
+    // restart it, so only 2 fails the liveness probe; readiness needs 0.
+    liveness: kplus.Probe.fromCommand(['sh', '-c', `${isReady.join(' ')} -q; [ $? -ne 2 ]`], {
+      periodSeconds: Duration.seconds(10),
+      failureThreshold: 6,
+    }),
+  });
+  podSeccomp(statefulSet);
+  ephemeralStorage(statefulSet, runMiB + tmpMiB);
+}
+
 export class Postgres extends Construct {
   readonly secret: kplus.ISecret;
   readonly statefulSet: kplus.StatefulSet;
@@ -93,44 +142,6 @@ export class Postgres extends Construct {
     });
     this.statefulSet.select(kplus.LabelSelector.of({ labels: { app: POSTGRES.name } }));
 
-    const data = kplus.Volume.fromPersistentVolumeClaim(this, 'data-volume', claim);
-    const [runMiB, tmpMiB] = [16, 256];
-    const run = kplus.Volume.fromEmptyDir(this, 'run', 'run', { sizeLimit: Size.mebibytes(runMiB) });
-    const tmp = kplus.Volume.fromEmptyDir(this, 'tmp', 'tmp', { sizeLimit: Size.mebibytes(tmpMiB) });
-    const image = thirdPartyImage(profile, 'postgres');
-    const isReady = ['pg_isready', '-U', POSTGRES.user, '-d', POSTGRES.database, '-h', '127.0.0.1'];
-    this.statefulSet.addContainer({
-      name: POSTGRES.name,
-      image: image.image,
-      imagePullPolicy: image.pullPolicy,
-      ports: [{ name: 'tcp-postgres', number: POSTGRES.port }],
-      envVariables: {
-        POSTGRES_DB: kplus.EnvValue.fromValue(POSTGRES.database),
-        POSTGRES_USER: kplus.EnvValue.fromValue(POSTGRES.user),
-        // The image's entrypoint reads *_FILE variables (docker-entrypoint.sh file_env).
-        POSTGRES_PASSWORD_FILE: kplus.EnvValue.fromValue(POSTGRES_PASSWORD_FILE),
-        // A subdirectory: the volume's root holds lost+found on many provisioners.
-        PGDATA: kplus.EnvValue.fromValue('/var/lib/postgresql/data/pgdata'),
-      },
-      resources: containerResources(profile.postgres.resources),
-      securityContext: containerSecurity(POSTGRES.uid),
-      volumeMounts: [
-        { path: '/var/lib/postgresql/data', volume: data },
-        { path: '/var/run/postgresql', volume: run },
-        { path: '/tmp', volume: tmp },
-        ...databaseCredentialsMounts(this, this.secret),
-      ],
-      startup: kplus.Probe.fromCommand(isReady, { periodSeconds: Duration.seconds(2), failureThreshold: 60 }),
-      readiness: kplus.Probe.fromCommand(isReady, { periodSeconds: Duration.seconds(5) }),
-      // Alive while the server answers at all: pg_isready exits 1 when it rejects connections (start-up,
-      // crash recovery, shutdown) and 2 only when nothing answers. A long recovery is not a reason to
-      // restart it, so only 2 fails the liveness probe; readiness needs 0.
-      liveness: kplus.Probe.fromCommand(['sh', '-c', `${isReady.join(' ')} -q; [ $? -ne 2 ]`], {
-        periodSeconds: Duration.seconds(10),
-        failureThreshold: 6,
-      }),
-    });
-    podSeccomp(this.statefulSet);
-    ephemeralStorage(this.statefulSet, runMiB + tmpMiB);
+    addPostgresContainer(this, this.statefulSet, profile, claim, this.secret);
   }
 }

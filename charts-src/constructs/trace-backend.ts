@@ -17,6 +17,64 @@ import {
 } from '../lib/hardening.ts';
 import { podLabels, scoreExceptions } from '../lib/labels.ts';
 
+/** The Jaeger container: OTLP in, UI and admin out, in-memory storage bounded by the profile. */
+function addJaegerContainer(scope: Construct, deployment: kplus.Deployment, profile: Profile): void {
+  const image = thirdPartyImage(profile, 'jaeger');
+  const tmpMiB = 64;
+  const tmp = kplus.Volume.fromEmptyDir(scope, 'tmp', 'tmp', { sizeLimit: Size.mebibytes(tmpMiB) });
+  deployment.addContainer({
+    name: JAEGER.name,
+    image: image.image,
+    imagePullPolicy: image.pullPolicy,
+    ports: [
+      { name: 'http-otlp', number: JAEGER.otlpHttpPort },
+      { name: 'http-ui', number: JAEGER.uiPort },
+      { name: 'http-admin', number: JAEGER.adminPort },
+    ],
+    envVariables: {
+      COLLECTOR_OTLP_ENABLED: kplus.EnvValue.fromValue('true'),
+      SPAN_STORAGE_TYPE: kplus.EnvValue.fromValue('memory'),
+      MEMORY_MAX_TRACES: kplus.EnvValue.fromValue(String(profile.traceBackend.maxTraces)),
+    },
+    resources: containerResources(profile.traceBackend.resources),
+    securityContext: containerSecurity(JAEGER.uid),
+    volumeMounts: [{ path: '/tmp', volume: tmp }],
+    // Ready: the health endpoint reports the collector and query up. Alive: the admin server still
+    // answers; a busy or starting Jaeger that is not ready is left alone rather than restarted.
+    readiness: kplus.Probe.fromHttpGet('/', {
+      port: JAEGER.adminPort,
+      periodSeconds: Duration.seconds(10),
+      failureThreshold: 3,
+    }),
+    liveness: kplus.Probe.fromTcpSocket({
+      port: JAEGER.adminPort,
+      periodSeconds: Duration.seconds(10),
+      failureThreshold: 6,
+    }),
+    startup: kplus.Probe.fromHttpGet('/', {
+      port: JAEGER.adminPort,
+      periodSeconds: Duration.seconds(2),
+      failureThreshold: 30,
+    }),
+  });
+  podSeccomp(deployment);
+  ephemeralStorage(deployment, tmpMiB);
+}
+
+/** The collector Service (OTLP from every service) and the query Service (the UI). */
+function addServices(scope: Construct): void {
+  const collector = new kplus.Service(scope, 'collector', {
+    metadata: { name: JAEGER.collectorService, labels: { app: JAEGER.name } },
+    ports: [{ name: 'http-otlp', port: JAEGER.otlpHttpPort, targetPort: JAEGER.otlpHttpPort }],
+  });
+  collector.selectLabel('app', JAEGER.name);
+  const query = new kplus.Service(scope, 'query', {
+    metadata: { name: JAEGER.queryService, labels: { app: JAEGER.name } },
+    ports: [{ name: 'http-ui', port: JAEGER.uiPort, targetPort: JAEGER.uiPort }],
+  });
+  query.selectLabel('app', JAEGER.name);
+}
+
 export class TraceBackend extends Construct {
   readonly deployment: kplus.Deployment;
 
@@ -56,56 +114,7 @@ export class TraceBackend extends Construct {
       strategy: kplus.DeploymentStrategy.recreate(),
     });
     this.deployment.select(kplus.LabelSelector.of({ labels: { app: JAEGER.name } }));
-    const image = thirdPartyImage(props.profile, 'jaeger');
-    const tmpMiB = 64;
-    const tmp = kplus.Volume.fromEmptyDir(this, 'tmp', 'tmp', { sizeLimit: Size.mebibytes(tmpMiB) });
-    this.deployment.addContainer({
-      name: JAEGER.name,
-      image: image.image,
-      imagePullPolicy: image.pullPolicy,
-      ports: [
-        { name: 'http-otlp', number: JAEGER.otlpHttpPort },
-        { name: 'http-ui', number: JAEGER.uiPort },
-        { name: 'http-admin', number: JAEGER.adminPort },
-      ],
-      envVariables: {
-        COLLECTOR_OTLP_ENABLED: kplus.EnvValue.fromValue('true'),
-        SPAN_STORAGE_TYPE: kplus.EnvValue.fromValue('memory'),
-        MEMORY_MAX_TRACES: kplus.EnvValue.fromValue(String(props.profile.traceBackend.maxTraces)),
-      },
-      resources: containerResources(props.profile.traceBackend.resources),
-      securityContext: containerSecurity(JAEGER.uid),
-      volumeMounts: [{ path: '/tmp', volume: tmp }],
-      // Ready: the health endpoint reports the collector and query up. Alive: the admin server still
-      // answers; a busy or starting Jaeger that is not ready is left alone rather than restarted.
-      readiness: kplus.Probe.fromHttpGet('/', {
-        port: JAEGER.adminPort,
-        periodSeconds: Duration.seconds(10),
-        failureThreshold: 3,
-      }),
-      liveness: kplus.Probe.fromTcpSocket({
-        port: JAEGER.adminPort,
-        periodSeconds: Duration.seconds(10),
-        failureThreshold: 6,
-      }),
-      startup: kplus.Probe.fromHttpGet('/', {
-        port: JAEGER.adminPort,
-        periodSeconds: Duration.seconds(2),
-        failureThreshold: 30,
-      }),
-    });
-    podSeccomp(this.deployment);
-    ephemeralStorage(this.deployment, tmpMiB);
-
-    const collector = new kplus.Service(this, 'collector', {
-      metadata: { name: JAEGER.collectorService, labels: { app: JAEGER.name } },
-      ports: [{ name: 'http-otlp', port: JAEGER.otlpHttpPort, targetPort: JAEGER.otlpHttpPort }],
-    });
-    collector.selectLabel('app', JAEGER.name);
-    const query = new kplus.Service(this, 'query', {
-      metadata: { name: JAEGER.queryService, labels: { app: JAEGER.name } },
-      ports: [{ name: 'http-ui', port: JAEGER.uiPort, targetPort: JAEGER.uiPort }],
-    });
-    query.selectLabel('app', JAEGER.name);
+    addJaegerContainer(this, this.deployment, props.profile);
+    addServices(this);
   }
 }
