@@ -1,7 +1,6 @@
 // Routes declared with zod schemas. The same schemas validate requests (strictly: unknown fields are
 // rejected) and generate /openapi.json, so the documentation cannot drift from the behaviour.
 import { Router, type Request, type RequestHandler, type Response } from 'express';
-import { context, trace } from '@opentelemetry/api';
 import type { z } from 'zod';
 import { openapiDocument, type DocumentOptions, type OpenApiInfo, type Operation } from './contract.ts';
 import { HttpError } from './errors.ts';
@@ -139,10 +138,7 @@ export class Api {
       );
     }
     this.routes.push(route);
-    const spanName = `${def.method.toUpperCase()} ${def.path}`;
     const handler: RequestHandler = async (req, res) => {
-      // The server span only knows the method; name it by route template, as the semantic conventions ask.
-      trace.getSpan(context.active())?.updateName(spanName).setAttribute('http.route', def.path);
       if (BODY_METHODS.has(def.method) && route.body) {
         if (!req.is('application/json')) {
           throw new HttpError(415, 'unsupported_media_type', 'Content-Type must be application/json');

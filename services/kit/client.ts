@@ -1,7 +1,7 @@
 // Calls to other services, each through one set of resilience policies per target (cockatiel):
 //   bulkhead -> retry (idempotent calls only, jittered exponential backoff) -> circuit breaker -> timeout.
-// Every call forwards the correlation ID and the fault header; the fetch instrumentation adds W3C
-// traceparent and baggage. Outcomes, retries, breaker state and bulkhead rejections are metrics.
+// Every call forwards the correlation ID and the fault header, and its CLIENT span's W3C traceparent
+// and baggage (http-spans.ts). Outcomes, retries, breaker state and bulkhead rejections are metrics.
 import {
   BrokenCircuitError,
   BulkheadRejectedError,
@@ -23,6 +23,7 @@ import { currentContext } from './context.ts';
 import { CORRELATION_HEADER } from './correlation.ts';
 import { HttpError } from './errors.ts';
 import { FAULT_HEADER } from './faults.ts';
+import { clientSpan } from './http-spans.ts';
 import type { Metrics } from './metrics.ts';
 
 /** A downstream answer with a 5xx status: counts as a failure for the breaker and may be retried. */
@@ -175,13 +176,31 @@ export class ServiceClient {
     if (ctx) headers[CORRELATION_HEADER] = ctx.correlationId;
     if (ctx?.faultHeader) headers[FAULT_HEADER] = ctx.faultHeader;
     if (opts.body !== undefined) headers['content-type'] = 'application/json';
-    const res = await fetch(`${this.baseUrl}${opts.path}`, {
-      method: opts.method,
+    const url = `${this.baseUrl}${opts.path}`;
+    const end = clientSpan(
+      {
+        method: opts.method,
+        url,
+        target: this.to,
+        operation: opts.operation,
+        correlationId: ctx?.correlationId,
+      },
       headers,
-      body: opts.body === undefined ? null : JSON.stringify(opts.body),
-      signal,
-    });
-    const text = await res.text();
+    );
+    let res: Response, text: string;
+    try {
+      res = await fetch(url, {
+        method: opts.method,
+        headers,
+        body: opts.body === undefined ? null : JSON.stringify(opts.body),
+        signal,
+      });
+      text = await res.text();
+    } catch (err) {
+      end({ error: (err as Error).name === 'AbortError' ? 'timeout' : 'network_error' });
+      throw err;
+    }
+    end({ status: res.status });
     let body: unknown = text;
     try {
       body = text ? JSON.parse(text) : undefined;

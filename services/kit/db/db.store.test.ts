@@ -2,7 +2,8 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
+import { context, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
+import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { InMemorySpanExporter, SimpleSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openTestDatabase, testDatabaseTarget } from '../../../test/support/test-database.ts';
@@ -268,30 +269,37 @@ describe('migrate', () => {
 });
 
 describe('tracing', () => {
-  it('adds one client span per query on PGlite and none of its own on postgres (instrumentation-pg does)', async () => {
+  it('adds one client span per query under a recorded span, on both backends, and none without one', async () => {
     const exporter = new InMemorySpanExporter();
     const provider = new TracerProvider({ spanProcessors: [new SimpleSpanProcessor({ exporter })] });
+    const contextManager = new AsyncLocalStorageContextManager().enable();
+    context.setGlobalContextManager(contextManager);
     trace.setGlobalTracerProvider(provider);
     try {
-      await db.query('SELECT $1::int AS n', [1]);
-      await db.query('SELECT broken syntax here').catch(() => undefined);
-      await db.transaction((tx) => tx.query('SELECT 2'));
+      await db.query('SELECT 0 AS unparented');
+      await trace.getTracer('test').startActiveSpan('request', async (parent) => {
+        await db.query('SELECT $1::int AS n', [1]);
+        await db.query('SELECT broken syntax here').catch(() => undefined);
+        await db.transaction((tx) => tx.query('SELECT 2'));
+        parent.end();
+      });
       const spans = exporter.getFinishedSpans().filter((s) => s.instrumentationScope.name === 'mmf-db');
-      if (db.kind === 'postgres') {
-        expect(spans).toEqual([]);
-        return;
-      }
-      expect(spans.map((s) => s.name)).toEqual(['db.query', 'db.query', 'db.query']);
+      expect(spans.map((s) => s.attributes['db.statement'])).toEqual([
+        'SELECT $1::int AS n',
+        'SELECT broken syntax here',
+        'SELECT 2',
+      ]);
       expect(spans[0]?.kind).toBe(SpanKind.CLIENT);
       expect(spans[0]?.attributes).toMatchObject({
         'db.system': 'postgresql',
-        'db.statement': 'SELECT $1::int AS n',
         'db.operation': 'SELECT',
+        'db.client': db.kind === 'postgres' ? 'pg' : 'pglite',
       });
       expect(spans[1]?.status.code).toBe(SpanStatusCode.ERROR);
       expect(spans[1]?.events.map((e) => e.name)).toContain('exception');
     } finally {
       trace.disable();
+      context.disable();
       await provider.shutdown();
     }
   });

@@ -154,8 +154,8 @@ export async function openPglite(dataDir?: string): Promise<Database> {
       if (!open) throw new Error('transaction is closed: use tx only inside its callback');
     };
     const tx: Transaction = {
-      query: (sql, params) => (check(), traceQuery(sql, () => conn.query(sql, params))),
-      exec: (sql) => (check(), traceQuery(sql, () => conn.exec(sql))),
+      query: (sql, params) => (check(), traceQuery(sql, 'pglite', () => conn.query(sql, params))),
+      exec: (sql) => (check(), traceQuery(sql, 'pglite', () => conn.exec(sql))),
     };
     return conn.transaction(async () => {
       try {
@@ -170,11 +170,11 @@ export async function openPglite(dataDir?: string): Promise<Database> {
     kind: 'pglite',
     query(sql, params) {
       warnIfInsideOwnTransaction(db, 'pglite');
-      return traceQuery(sql, () => conn.exclusive(() => conn.query(sql, params)));
+      return traceQuery(sql, 'pglite', () => conn.exclusive(() => conn.query(sql, params)));
     },
     exec(sql) {
       warnIfInsideOwnTransaction(db, 'pglite');
-      return traceQuery(sql, () => conn.exclusive(() => conn.exec(sql)));
+      return traceQuery(sql, 'pglite', () => conn.exclusive(() => conn.exec(sql)));
     },
     transaction(fn) {
       warnIfInsideOwnTransaction(db, 'pglite');

@@ -1,7 +1,7 @@
 // Database on a real PostgreSQL through a `pg` Pool (cluster, replicas sharing state).
-// Spans come from @opentelemetry/instrumentation-pg, registered by the telemetry module.
 import pg from 'pg';
 import { sharedParsers } from './parsers.ts';
+import { traceQuery } from './tracing.ts';
 import { inTransactionScope, warnIfInsideOwnTransaction } from './transaction-scope.ts';
 import type { Database, OpenDatabaseOptions, QueryResult, Transaction } from './types.ts';
 
@@ -18,8 +18,10 @@ function toResult<R>(result: pg.QueryResult): QueryResult<R> {
   return { rows: result.rows as R[], rowCount: result.rowCount ?? 0 };
 }
 
-async function queryOn<R>(client: pg.Pool | pg.PoolClient, sql: string, params?: readonly unknown[]) {
-  return toResult<R>(await client.query(sql, params ? [...params] : undefined));
+function queryOn<R>(client: pg.Pool | pg.PoolClient, sql: string, params?: readonly unknown[]) {
+  return traceQuery(sql, 'pg', async () =>
+    toResult<R>(await client.query(sql, params ? [...params] : undefined)),
+  );
 }
 
 export async function openPostgres(opts: OpenDatabaseOptions & { url: string }): Promise<Database> {
@@ -49,7 +51,7 @@ export async function openPostgres(opts: OpenDatabaseOptions & { url: string }):
     },
     async exec(sql) {
       warnIfInsideOwnTransaction(db, 'postgres');
-      await pool.query(sql); // no parameters => simple protocol, several statements allowed
+      await traceQuery(sql, 'pg', () => pool.query(sql)); // no parameters => simple protocol, several statements allowed
     },
     async transaction(fn) {
       warnIfInsideOwnTransaction(db, 'postgres');
@@ -57,7 +59,7 @@ export async function openPostgres(opts: OpenDatabaseOptions & { url: string }):
       const tx: Transaction = {
         query: (sql, params) => queryOn(client, sql, params),
         exec: async (sql) => {
-          await client.query(sql);
+          await traceQuery(sql, 'pg', () => client.query(sql));
         },
       };
       try {

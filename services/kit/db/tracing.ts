@@ -1,5 +1,4 @@
-// One client span per PGlite query. `pg` queries are traced by @opentelemetry/instrumentation-pg
-// (registered by the telemetry module); PGlite has no instrumentation, so the adapter calls this.
+// One client span per query, on both backends (the same attributes whether PGlite or `pg` ran it).
 import { SpanKind, trace } from '@opentelemetry/api';
 import { withSpan } from '../spans.ts';
 
@@ -12,7 +11,12 @@ export function operationOf(sql: string): string {
   return match?.[1]?.toUpperCase() ?? 'UNKNOWN';
 }
 
-export function traceQuery<T>(sql: string, run: () => Promise<T>): Promise<T> {
+/**
+ * Runs a query inside a CLIENT span, when the caller's span is recorded (as the pg instrumentation's
+ * requireParentSpan did: start-up migrations and unsampled requests start no span).
+ */
+export function traceQuery<T>(sql: string, client: 'pglite' | 'pg', run: () => Promise<T>): Promise<T> {
+  if (!trace.getActiveSpan()?.isRecording()) return run();
   const statement = sql.length > MAX_STATEMENT_CHARS ? `${sql.slice(0, MAX_STATEMENT_CHARS)}…` : sql;
   return withSpan(
     'db.query',
@@ -21,7 +25,7 @@ export function traceQuery<T>(sql: string, run: () => Promise<T>): Promise<T> {
       'db.system.name': 'postgresql',
       'db.statement': statement,
       'db.operation': operationOf(sql),
-      'db.client': 'pglite',
+      'db.client': client,
     },
     run,
     { kind: SpanKind.CLIENT, tracer },
