@@ -55,9 +55,15 @@ typecheck: install ## Type-check every TypeScript project
 unit: install ## Run the vitest suites
 	vitest run
 
+# Steps that only read files or drive a local API server share the two cores (one `make -j` each,
+# so their common prerequisites such as `synth` run once); load and timing-sensitive steps (k6
+# thresholds, the canary judge, kill loops, SIGTERM drains) each run alone.
+TEST_GROUPS := lint+typecheck cluster-check+checkov+alerts-test+load-typecheck cluster-test+contract-test
+TEST_ALONE = $(filter-out $(subst +, ,$(TEST_GROUPS)),$(TEST_TARGETS))
+
 .PHONY: test
 test: ## Everything that can run on one machine (what CI runs); prints each step's time at the end
-	@bash tools/timed-steps.sh system install tools lint typecheck unit $(TEST_TARGETS)
+	@bash tools/timed-steps.sh system install tools $(TEST_GROUPS) unit $(TEST_ALONE)
 
 .PHONY: clean
 clean: ## Remove build output, reports and local run state
