@@ -11,7 +11,7 @@ import { PROFILES } from '../../charts-src/config/profiles.ts';
 import { CANARY_MAX_ERROR_PERCENT, CANARY_MAX_P95_MS } from '../../catalog/thresholds.ts';
 import { header } from './checks.ts';
 import { shown, type Thresholds } from './slo.ts';
-import type { Response } from './store.ts';
+import type { Response } from './response.ts';
 import { allChecks, stat, type SummaryData } from './summary.ts';
 
 export const VERSION_TAG = 'version';

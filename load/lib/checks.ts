@@ -1,7 +1,8 @@
 // The one check set every scenario uses. Check names are fixed strings so the summary aggregates them
 // across scenarios and steps; the intended outcome decides what "right" means for an order.
 import { check } from 'k6';
-import { jsonBody, type Response } from './store.ts';
+import type { Response } from './response.ts';
+import { jsonBody } from './store.ts';
 import { orderFailures, ordersConfirmed, ordersFailed, unintendedOutcomes } from './metrics.ts';
 
 export type IntendedOutcome = 'confirmed' | 'declined';

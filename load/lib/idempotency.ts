@@ -4,7 +4,7 @@
 // same key and the same body. The service then executes it at most once and answers every retry with
 // the one outcome (services/kit/idempotency/protocol.ts).
 import { sleep } from 'k6';
-import type { Response } from './store.ts';
+import type { Response } from './response.ts';
 
 export const IDEMPOTENCY_HEADER = 'Idempotency-Key';
 

@@ -10,7 +10,8 @@ import { commonChecks } from './checks.ts';
 import { correlationId } from './correlation.ts';
 import { PAYMENT_DECLINE } from './faults.ts';
 import { journeyDuration, journeysCompleted } from './metrics.ts';
-import { jsonBody, type Call, type Response } from './store.ts';
+import type { Response } from './response.ts';
+import { jsonBody, type Call } from './store.ts';
 import {
   browsePets,
   checkout,

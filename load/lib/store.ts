@@ -2,14 +2,13 @@
 // tags: `target` (the service it hits, for per-service SLO thresholds), `op` (the operation, a
 // selector-friendly key for thresholds) and `name` (the route template, so IDs in URLs do not
 // explode the metric series).
-import http, { type RefinedResponse, type ResponseType } from 'k6/http';
+import http from 'k6/http';
 import type { OrderRequest, OrderSize } from './carts.ts';
 import { baseUrl, HTTP_TIMEOUT } from './env.ts';
 import { FAULT_HEADER } from './faults.ts';
 import { sendWithRetries, withKey } from './idempotency.ts';
 import { serverErrors } from './metrics.ts';
-
-export type Response = RefinedResponse<ResponseType | undefined>;
+import type { Response } from './response.ts';
 
 export interface Call {
   readonly correlationId: string;

@@ -5,7 +5,8 @@ import http from 'k6/http';
 import type { OrderRequest } from './carts.ts';
 import { baseUrl } from './env.ts';
 import { sendWithRetries, withKey } from './idempotency.ts';
-import { counted, params, type Call, type Response } from './store.ts';
+import type { Response } from './response.ts';
+import { counted, params, type Call } from './store.ts';
 
 import { JOURNEY_STEPS, type JourneyStep } from '../../catalog/journey.ts';
 

@@ -22,7 +22,8 @@ import {
   sendWithRetries,
   type KeyedAnswer,
 } from '../lib/idempotency.ts';
-import { jsonBody, type Response } from '../lib/store.ts';
+import type { Response } from '../lib/response.ts';
+import { jsonBody } from '../lib/store.ts';
 
 // k6 provides console (its lines go to --log-output); @types/k6 does not declare it.
 declare const console: { log(...data: unknown[]): void };

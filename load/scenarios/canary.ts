@@ -16,7 +16,7 @@ import { SCALE } from '../lib/env.ts';
 import { baseOptions } from '../lib/options.ts';
 import { NO_SERVER_ERRORS, sloThresholds } from '../lib/slo.ts';
 import { browsePets, getPet, getRecommendations } from '../lib/storefront.ts';
-import type { Response } from '../lib/store.ts';
+import type { Response } from '../lib/response.ts';
 import { stat, summaryFor } from '../lib/summary.ts';
 import { PETS } from '../../catalog/products.ts';
 
