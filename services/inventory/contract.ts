@@ -14,26 +14,30 @@ export const SKU = z
 const SKU_LIST = new RegExp(`^${SKU_PATTERN}(?:,${SKU_PATTERN}){0,49}$`);
 export const RESERVATION_ID = z.string().regex(/^[A-Za-z0-9_-]{1,80}$/, 'expected letters, digits, _ or -');
 
-export const reserveBody = z.strictObject({
-  reservation_id: RESERVATION_ID.optional(),
-  order_id: z
-    .string()
-    .regex(/^[A-Za-z0-9_-]{1,80}$/, 'expected letters, digits, _ or -')
-    .optional(),
-  items: z
-    .array(
-      z.strictObject({
-        product_id: productId,
-        quantity: z
-          .number()
-          .int('quantity must be a whole number')
-          .positive('quantity must be at least 1')
-          .max(1000),
-      }),
-    )
-    .min(1, 'at least one item is required')
-    .max(50),
-});
+export const reserveBody = z
+  .strictObject({
+    reservation_id: RESERVATION_ID.optional(),
+    order_id: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{1,80}$/, 'expected letters, digits, _ or -')
+      .optional(),
+    items: z
+      .array(
+        z.strictObject({
+          product_id: productId,
+          quantity: z
+            .number()
+            .int('quantity must be a whole number')
+            .positive('quantity must be at least 1')
+            .max(1000),
+        }),
+      )
+      .min(1, 'at least one item is required')
+      .max(50),
+  })
+  .meta({
+    examples: [{ order_id: 'ORD-1A2B3C4D5E6F', items: [{ product_id: 'SUP-CHEW-TOY-001', quantity: 2 }] }],
+  });
 /** @public The request body as a caller builds it. */
 export type ReserveBody = z.infer<typeof reserveBody>;
 
@@ -42,7 +46,7 @@ export const releaseBody = z.strictObject({
 });
 
 export const idParams = z.strictObject({ id: RESERVATION_ID });
-export const skuParams = z.strictObject({ sku: SKU });
+export const skuParams = z.strictObject({ sku: SKU.meta({ examples: ['SUP-CHEW-TOY-001'] }) });
 export const stockQuery = z.strictObject({
   kind: z.enum(['pet', 'supply']).optional(),
   sku: z

@@ -94,13 +94,28 @@ export const preferencesSchema = z.strictObject(
 );
 
 /** The body of POST /recommendations: preferences plus who asks (for the sticky A/B variant). */
-export const recommendationRequestSchema = preferencesSchema.extend({
-  user_id: z
-    .string({ error: 'user_id must be a string' })
-    .min(1, { error: 'user_id must not be empty' })
-    .max(128, { error: 'user_id must be at most 128 characters' })
-    .optional(),
-});
+export const recommendationRequestSchema = preferencesSchema
+  .extend({
+    user_id: z
+      .string({ error: 'user_id must be a string' })
+      .min(1, { error: 'user_id must not be empty' })
+      .max(128, { error: 'user_id must be at most 128 characters' })
+      .optional(),
+  })
+  .meta({
+    examples: [
+      {
+        pet_types: ['dog'],
+        activity_level: 'high',
+        living_situation: 'house_with_yard',
+        experience_with_pets: 'intermediate',
+        budget_range: { min: 200, max: 2000 },
+        special_requirements: ['good_with_children'],
+        max_recommendations: 3,
+        user_id: 'family-pet-seeker-1',
+      },
+    ],
+  });
 
 /** Validated preferences (defaults applied). */
 export type Preferences = z.output<typeof preferencesSchema>;
@@ -112,7 +127,10 @@ export type RecommendationRequest = z.output<typeof recommendationRequestSchema>
 export const USER_ID = /^[A-Za-z0-9_.@:-]{1,128}$/;
 
 export const userParams = z.strictObject({
-  id: z.string().regex(USER_ID, 'user id must be 1-128 characters of A-Z a-z 0-9 _ . @ : -'),
+  id: z
+    .string()
+    .regex(USER_ID, 'user id must be 1-128 characters of A-Z a-z 0-9 _ . @ : -')
+    .meta({ examples: ['family-pet-seeker-1'] }),
 });
 
 /** One catalog SKU (all are letters, digits and dashes, so the alternation needs no escaping). */

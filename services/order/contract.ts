@@ -2,41 +2,60 @@ import { z } from 'zod';
 import { operation, text } from '../kit/contract.ts';
 import { productId } from '../inventory/contract.ts';
 
-export const createOrderBody = z.strictObject({
-  customer_id: z
-    .string({ message: 'customer_id is required' })
-    .regex(/^[A-Za-z0-9_.@-]{1,80}$/, 'customer_id must be 1-80 characters of A-Z a-z 0-9 _ . @ -'),
-  items: z
-    .array(
-      z.strictObject({
-        product_id: productId,
-        quantity: z
-          .number({ message: 'quantity must be a number' })
-          .int('quantity must be a whole number')
-          .positive('quantity must be at least 1')
-          .max(100, 'quantity must be at most 100'),
-      }),
-      { message: 'items must be an array' },
-    )
-    .min(1, 'at least one item is required')
-    .max(20, 'at most 20 items per order'),
-  shipping_address: z
-    .strictObject({
-      name: text('shipping_address.name', 120).optional(),
-      street: text('shipping_address.street', 200),
-      city: text('shipping_address.city', 100),
-      postal_code: z
-        .string()
-        .regex(/^[A-Za-z0-9 -]{2,12}$/, 'postal_code must be 2-12 letters, digits, spaces or dashes'),
-      country: z.string().regex(/^[A-Z]{2}$/, 'country must be an ISO 3166 alpha-2 code such as US'),
-    })
-    .optional(),
-});
+export const createOrderBody = z
+  .strictObject({
+    customer_id: z
+      .string({ message: 'customer_id is required' })
+      .regex(/^[A-Za-z0-9_.@-]{1,80}$/, 'customer_id must be 1-80 characters of A-Z a-z 0-9 _ . @ -'),
+    items: z
+      .array(
+        z.strictObject({
+          product_id: productId,
+          quantity: z
+            .number({ message: 'quantity must be a number' })
+            .int('quantity must be a whole number')
+            .positive('quantity must be at least 1')
+            .max(100, 'quantity must be at most 100'),
+        }),
+        { message: 'items must be an array' },
+      )
+      .min(1, 'at least one item is required')
+      .max(20, 'at most 20 items per order'),
+    shipping_address: z
+      .strictObject({
+        name: text('shipping_address.name', 120).optional(),
+        street: text('shipping_address.street', 200),
+        city: text('shipping_address.city', 100),
+        postal_code: z
+          .string()
+          .regex(/^[A-Za-z0-9 -]{2,12}$/, 'postal_code must be 2-12 letters, digits, spaces or dashes'),
+        country: z.string().regex(/^[A-Z]{2}$/, 'country must be an ISO 3166 alpha-2 code such as US'),
+      })
+      .optional(),
+  })
+  .meta({
+    examples: [
+      {
+        customer_id: 'family-pet-seeker-1',
+        items: [{ product_id: 'SUP-CHEW-TOY-001', quantity: 2 }],
+        shipping_address: {
+          name: 'Ada',
+          street: '1 Main St',
+          city: 'Springfield',
+          postal_code: '12345',
+          country: 'US',
+        },
+      },
+    ],
+  });
 /** @public The request body as a caller builds it. */
 export type CreateOrderBody = z.infer<typeof createOrderBody>;
 
 export const orderParams = z.strictObject({
-  id: z.string().regex(/^ORD-[A-Z0-9]{1,40}$/, 'expected an order id such as ORD-1A2B3C4D5E6F'),
+  id: z
+    .string()
+    .regex(/^ORD-[A-Z0-9]{1,40}$/, 'expected an order id such as ORD-1A2B3C4D5E6F')
+    .meta({ examples: ['ORD-1A2B3C4D5E6F'] }),
 });
 
 /** Keyset paging over every order (by id), for audits; `after` is the last order_id of the previous page. */

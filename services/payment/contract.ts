@@ -9,19 +9,31 @@ export const money = z
   .max(1_000_000, 'amount must not exceed 1000000')
   .multipleOf(0.01, 'amount must have at most 2 decimals');
 
-export const chargeBody = z.strictObject({
-  order_id: z.string().regex(ID, 'expected letters, digits, _ or -').optional(),
-  customer_id: text('customer_id', 80),
-  amount: money,
-  currency: z.literal('USD', { message: 'only USD is supported' }).default('USD'),
-  card: z
-    .strictObject({
-      number: z.string().regex(/^[0-9]{12,19}$/, 'card.number must be 12-19 digits'),
-      cvv: z.string().regex(/^[0-9]{3,4}$/, 'card.cvv must be 3 or 4 digits'),
-      expiry: z.string().regex(/^(0[1-9]|1[0-2])\/[0-9]{2}$/, 'card.expiry must be MM/YY'),
-    })
-    .optional(),
-});
+export const chargeBody = z
+  .strictObject({
+    order_id: z.string().regex(ID, 'expected letters, digits, _ or -').optional(),
+    customer_id: text('customer_id', 80),
+    amount: money,
+    currency: z.literal('USD', { message: 'only USD is supported' }).default('USD'),
+    card: z
+      .strictObject({
+        number: z.string().regex(/^[0-9]{12,19}$/, 'card.number must be 12-19 digits'),
+        cvv: z.string().regex(/^[0-9]{3,4}$/, 'card.cvv must be 3 or 4 digits'),
+        expiry: z.string().regex(/^(0[1-9]|1[0-2])\/[0-9]{2}$/, 'card.expiry must be MM/YY'),
+      })
+      .optional(),
+  })
+  .meta({
+    examples: [
+      {
+        order_id: 'ORD-1A2B3C4D5E6F',
+        customer_id: 'family-pet-seeker-1',
+        amount: 25.98,
+        currency: 'USD',
+        card: { number: '4111111111111111', cvv: '123', expiry: '12/30' },
+      },
+    ],
+  });
 /** @public The request body as a caller builds it. */
 export type ChargeBody = z.infer<typeof chargeBody>;
 

@@ -68,11 +68,15 @@ export type PetsQuery = z.output<typeof petsQuery>;
 export const petParams = z.strictObject({
   id: z
     .string()
-    .regex(/^[a-z0-9-]{1,64}$/, 'pet id must be 1-64 characters of a-z 0-9 - (e.g. golden-retriever-001)'),
+    .regex(/^[a-z0-9-]{1,64}$/, 'pet id must be 1-64 characters of a-z 0-9 - (e.g. golden-retriever-001)')
+    .meta({ examples: ['golden-retriever-001'] }),
 });
 
 export const profileParams = z.strictObject({
-  id: z.string().regex(/^[a-z0-9-]{1,64}$/, 'profile id must be 1-64 characters of a-z 0-9 -'),
+  id: z
+    .string()
+    .regex(/^[a-z0-9-]{1,64}$/, 'profile id must be 1-64 characters of a-z 0-9 -')
+    .meta({ examples: ['family-pet-seeker'] }),
 });
 
 export const recommendationsQuery = z.strictObject({
@@ -90,15 +94,19 @@ export const checkoutBody = createOrderBody;
 
 export const DELIVERY_WINDOWS = ['morning', 'afternoon', 'evening'] as const;
 
-export const deliveryBody = z.strictObject({
-  // format: date in the document; zod's check is a calendar date too (no 2023-02-29).
-  date: z.iso.date({
-    error: (issue) =>
-      issue.input === undefined ? 'date is required (YYYY-MM-DD)' : 'date must be a calendar date YYYY-MM-DD',
-  }),
-  window: z.enum(DELIVERY_WINDOWS, oneOf('window', DELIVERY_WINDOWS)),
-  instructions: text('instructions', 200, { min: 0, multiline: true }).optional(),
-});
+export const deliveryBody = z
+  .strictObject({
+    // format: date in the document; zod's check is a calendar date too (no 2023-02-29).
+    date: z.iso.date({
+      error: (issue) =>
+        issue.input === undefined
+          ? 'date is required (YYYY-MM-DD)'
+          : 'date must be a calendar date YYYY-MM-DD',
+    }),
+    window: z.enum(DELIVERY_WINDOWS, oneOf('window', DELIVERY_WINDOWS)),
+    instructions: text('instructions', 200, { min: 0, multiline: true }).optional(),
+  })
+  .meta({ examples: [{ date: '2026-12-14', window: 'morning', instructions: 'Ring twice' }] });
 export type DeliveryBody = z.output<typeof deliveryBody>;
 
 export const journeyParams = z.strictObject({

@@ -102,7 +102,7 @@ try {
   for (const r of results) {
     const summary = (r.output.trim().split('\n').at(-1) ?? '').replace(/=+/g, '').trim();
     const cases = /^\s*(\d+) generated/m.exec(r.output)?.[1] ?? '?';
-    const phases = [...r.output.matchAll(/(Coverage|Fuzzing|Stateful) \(in ([\d.]+)s\)/g)]
+    const phases = [...r.output.matchAll(/(Examples|Coverage|Fuzzing|Stateful) \(in ([\d.]+)s\)/g)]
       .map(([, phase = '', seconds = '']) => `${phase.toLowerCase()} ${Math.round(Number(seconds))} s`)
       .join(', ');
     console.log(
