@@ -105,7 +105,10 @@ export class ServiceClient {
       breaker: new ConsecutiveBreaker(opts.consecutiveFailures),
     });
     const limit = bulkhead(opts.bulkheadLimit ?? 64, 128);
-    const perTry = timeout(edge.timeoutMs, TimeoutStrategy.Aggressive);
+    // abortOnReturn off: send() reads every answer in full before it returns, so there is nothing left to
+    // cancel, and aborting on every return built a DOMException (with a stack trace) per call: ~5 % of
+    // the order service's CPU in the profile. A timeout still aborts the call in flight.
+    const perTry = timeout(edge.timeoutMs, { strategy: TimeoutStrategy.Aggressive, abortOnReturn: false });
     const retries = retry(transient, {
       maxAttempts: edge.retries,
       backoff: new ExponentialBackoff({ initialDelay: 50, maxDelay: 1000 }),
