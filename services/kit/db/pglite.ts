@@ -95,8 +95,9 @@ class Connection {
     try {
       ({ messages } = await this.pg.execProtocol(concat(parts), { syncToFs: false }));
     } catch (err) {
-      // A statement that failed is parsed again next time, under a new name (names are never reused).
-      this.prepared.delete(sql);
+      // A prepared statement stays usable after its execution failed (a constraint, a bad value), except
+      // when its plan went stale (a schema change): then it is parsed again, under a new name.
+      if ((err as { code?: string }).code === '0A000') this.prepared.delete(sql);
       throw err;
     }
     this.prepared.set(sql, name);
