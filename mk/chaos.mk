@@ -18,4 +18,10 @@ chaos-test: install bin/k6 ## make chaos scaled down (30 s, >= 3 kills; about a 
 chaos-schema: install ## Regenerate tools/chaos/chaos_report.schema.json from the report's zod schema
 	node tools/chaos/report.ts
 
+# make chaos-cluster: the same audit against the deployed services of CLUSTER (kind|local, mk/cluster.mk),
+# with pod deletion as the fault; the load runs alongside as its own Job (docs/chaos.md, "On a cluster").
+.PHONY: chaos-cluster
+chaos-cluster: install ## Delete order/payment/inventory pods for CHAOS_SECONDS, then the audit through port-forwards (CLUSTER=kind|local)
+	CHAOS_SECONDS=$(CHAOS_SECONDS) KUBE_CONTEXT=$(KUBE_CONTEXT) node tools/chaos/cluster-cli.ts
+
 TEST_TARGETS += chaos-test

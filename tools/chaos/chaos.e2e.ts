@@ -48,11 +48,11 @@ it('make chaos, scaled down: >= 3 kills under load, every order terminal, 0 viol
   expect(report.recovery.terminal_after_s).not.toBeNull();
   expect(report.invariants.map((i) => i.name)).toEqual(INVARIANT_NAMES);
   // The run was a real one: orders of both outcomes, retried and replayed keys, every SKU checked.
-  expect(report.load.keys).toBeGreaterThan(50);
+  expect(report.load?.keys).toBeGreaterThan(50);
   expect(report.orders.confirmed).toBeGreaterThan(20);
   expect(report.orders.failed).toBeGreaterThan(5);
-  expect(report.load.replays).toBeGreaterThan(5);
-  expect(report.load.concurrent_duplicates).toBeGreaterThan(0);
+  expect(report.load?.replays).toBeGreaterThan(5);
+  expect(report.load?.concurrent_duplicates).toBeGreaterThan(0);
   expect(report.invariants.find((i) => i.name === 'stock_conserved')?.checked).toBeGreaterThan(10);
   expect(output).toMatch(/PASSED: 0 violations/);
 });

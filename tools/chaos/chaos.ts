@@ -15,8 +15,8 @@ import { audit, type Snapshot } from './audit.ts';
 import { clientAnswers, readKeyLines, startK6, summarizeLoad } from './load.ts';
 import { readSnapshot, waitTerminal, type ServiceUrls } from './reader.ts';
 import { writeReport, type ChaosReport } from './report.ts';
+import { VICTIMS, victims } from './victims.ts';
 
-export const VICTIMS = ['order', 'payment', 'inventory'] as const satisfies readonly ServiceName[];
 export const K6_BIN = join(ROOT, 'bin', 'k6');
 
 export interface ChaosOptions {
@@ -58,18 +58,6 @@ export const SERVICE_ENV: Readonly<Record<string, string>> = {
 };
 
 type Kill = ChaosReport['kills'][number];
-
-/** A shuffled round of every victim, again and again: random, yet each is killed once per round. */
-function* victims(random = Math.random): Generator<ServiceName> {
-  for (;;) {
-    const round: ServiceName[] = [...VICTIMS];
-    for (let i = round.length - 1; i > 0; i--) {
-      const j = Math.floor(random() * (i + 1));
-      [round[i], round[j]] = [round[j] as ServiceName, round[i] as ServiceName];
-    }
-    yield* round;
-  }
-}
 
 /** kill -9 of one service, then its restart; resolves once it is ready again (or could not be). */
 async function killAndRestart(
@@ -275,15 +263,17 @@ function assemble(f: RunFacts): ChaosReport {
 
 export function printSummary(report: ChaosReport, path: string): void {
   const l = report.load;
-  console.log(
-    `\nLoad: ${l.keys} keys (${l.requests} POSTs: ${l.retried_keys} keys retried, ${l.replays} replayed, ${l.concurrent_duplicates} sent twice at once, ${l.unanswered} unanswered)`,
-  );
-  console.log(
-    `Answers: ${Object.entries(l.answers)
-      .sort((a, b) => b[1] - a[1])
-      .map(([k, v]) => `${k}: ${v}`)
-      .join(', ')}`,
-  );
+  if (l) {
+    console.log(
+      `\nLoad: ${l.keys} keys (${l.requests} POSTs: ${l.retried_keys} keys retried, ${l.replays} replayed, ${l.concurrent_duplicates} sent twice at once, ${l.unanswered} unanswered)`,
+    );
+    console.log(
+      `Answers: ${Object.entries(l.answers)
+        .sort((a, b) => b[1] - a[1])
+        .map(([k, v]) => `${k}: ${v}`)
+        .join(', ')}`,
+    );
+  } else console.log('\nLoad: run separately (its answers are not part of this audit)');
   const byService = VICTIMS.map((v) => `${v} ${report.kills.filter((k) => k.service === v).length}`).join(
     ', ',
   );

@@ -86,6 +86,31 @@ describe('chaos report', () => {
     );
   });
 
+  it('validates a cluster report (pod deletions, load run as its own Job) and rejects a kill that mixes both kinds', () => {
+    const cluster: ChaosReport = {
+      ...report,
+      target: 'cluster',
+      config: { ...report.config, order_rate_per_s: null, service_env: {} },
+      load: null,
+      kills: [
+        {
+          at_s: 3.1,
+          service: 'inventory',
+          pod: 'inventory-1-a',
+          replacement_pod: 'inventory-1-b',
+          ready_after_ms: 308,
+        },
+        { at_s: 6, service: 'order', pod: 'order-1-a', replacement_pod: null, ready_after_ms: null },
+      ],
+    };
+    expect(validateReport(cluster)).toEqual([]);
+    const mixed = { ...cluster.kills[0], pid: 12 };
+    expect(validateReport({ ...cluster, kills: [mixed] })).not.toEqual([]);
+    expect(validateReport({ ...cluster, target: 'kind' })).toContain(
+      '/target must be equal to one of the allowed values',
+    );
+  });
+
   it("sums k6's key lines: keys, POSTs, retries, replays, duplicates, unanswered, answers by status", () => {
     const log = ['some k6 warning', ...lines.map((l) => JSON.stringify(l)), ''].join('\n');
     expect(parseKeyLines(log)).toEqual(lines);

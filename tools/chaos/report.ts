@@ -13,7 +13,7 @@ const count = z.number().int().min(0);
 const seconds = z.number().min(0);
 const invariantName = z.enum(INVARIANT_NAMES as [string, ...string[]]);
 
-const kill = z
+const processKill = z
   .object({
     at_s: seconds.describe('seconds after the load started'),
     service: z.string(),
@@ -21,7 +21,23 @@ const kill = z
     restarted_pid: z.number().int().positive().nullable(),
     ready_after_ms: z.number().min(0).nullable().describe('from the kill until the new process was ready'),
   })
-  .strict();
+  .strict()
+  .describe('make chaos: a process killed with SIGKILL and restarted');
+
+const podKill = z
+  .object({
+    at_s: seconds.describe('seconds after the chaos loop started'),
+    service: z.string(),
+    pod: z.string(),
+    replacement_pod: z.string().nullable(),
+    ready_after_ms: z
+      .number()
+      .min(0)
+      .nullable()
+      .describe('from the deletion until the service had as many Ready pods as before'),
+  })
+  .strict()
+  .describe('make chaos-cluster: a pod deleted and replaced by its ReplicaSet');
 
 export const chaosReportSchema = z
   .object({
@@ -35,7 +51,11 @@ export const chaosReportSchema = z
         kill_every_s: seconds,
         min_kills: count,
         recovery_window_s: seconds,
-        order_rate_per_s: z.number().positive(),
+        order_rate_per_s: z
+          .number()
+          .positive()
+          .nullable()
+          .describe('null on a cluster: the load runs as its own Job'),
         victims: z.array(z.string()).min(1),
         service_env: z.record(z.string(), z.string()),
       })
@@ -51,8 +71,12 @@ export const chaosReportSchema = z
         answers: z.record(z.string(), count).describe('final answers by HTTP status'),
         k6_exit_code: z.number().int(),
       })
-      .strict(),
-    kills: z.array(kill),
+      .strict()
+      .nullable()
+      .describe(
+        'null on a cluster: the load runs as its own Job (make load-cluster), whose answers are not read',
+      ),
+    kills: z.array(z.union([processKill, podKill])),
     recovery: z
       .object({
         window_s: seconds,
