@@ -57,10 +57,15 @@ export async function withForwards<T>(
   read: (urls: ServiceUrls) => Promise<T>,
 ): Promise<T> {
   const opened: ChildProcess[] = [];
+  let broken: string | undefined;
   try {
     const open = async (service: keyof ServiceUrls) => {
       const f = await forward(service, opts);
       opened.push(f.child);
+      const exited = (code: number | null) =>
+        (broken ??= `the port-forward to svc/${service} exited ${code}`);
+      if (f.child.exitCode !== null) exited(f.child.exitCode);
+      else f.child.once('exit', exited);
       return f.url;
     };
     const urls: ServiceUrls = {
@@ -68,9 +73,9 @@ export async function withForwards<T>(
       payment: await open('payment'),
       inventory: await open('inventory'),
     };
-    let broken: string | undefined;
-    for (const c of opened) c.once('exit', (code) => (broken ??= `a port-forward exited ${code}`));
-    const result = await read(urls);
+    const result = await read(urls).catch((err: Error) => {
+      throw broken ? new Error(`${broken} during the read: ${err.message}`, { cause: err }) : err;
+    });
     if (broken) throw new Error(`${broken} during the read (was its pod deleted?)`);
     return result;
   } finally {
