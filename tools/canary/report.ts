@@ -2,11 +2,10 @@
 // Its structure is written once as a zod schema: the type, the check before writing, and the JSON
 // Schema kept in the repo (tools/canary/canary_report.schema.json, `make canary-schema`, checked by
 // a test; reports are validated against it with ajv: tools/lib/json-schema-file.ts).
-import { writeFileSync } from 'node:fs';
-import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { schemaFileText, validateAgainst } from '../lib/json-schema-file.ts';
+import { committedSchema } from '../lib/json-schema-file.ts';
+import { timestampedName, writeNewJson } from '../lib/report-file.ts';
 import type { Plan } from './plan.ts';
 import type { PromotionResult, StepRecord } from './promotion.ts';
 import type { Versions } from './prometheus-metrics.ts';
@@ -70,20 +69,14 @@ export const canaryReportSchema = z
   .strict();
 export type CanaryReport = z.infer<typeof canaryReportSchema>;
 
-export const SCHEMA_PATH = join(import.meta.dirname, 'canary_report.schema.json');
-
-export function schemaText(): Promise<string> {
-  return schemaFileText(SCHEMA_PATH, {
-    $id: 'https://mmf-petstore.local/schemas/canary_report.schema.json',
-    title: 'MMF petstore canary promotion report (make promote, make canary-demo)',
-    ...z.toJSONSchema(canaryReportSchema, { target: 'draft-2020-12' }),
-  });
-}
-
-/** Errors of `report` against the committed JSON Schema (empty when valid). */
-export function validateReport(report: unknown): string[] {
-  return validateAgainst(SCHEMA_PATH, report);
-}
+const schemaFile = committedSchema(join(import.meta.dirname, 'canary_report.schema.json'), () => ({
+  $id: 'https://mmf-petstore.local/schemas/canary_report.schema.json',
+  title: 'MMF petstore canary promotion report (make promote, make canary-demo)',
+  ...z.toJSONSchema(canaryReportSchema, { target: 'draft-2020-12' }),
+}));
+export const SCHEMA_PATH = schemaFile.path;
+export const schemaText = schemaFile.text;
+export const validateReport = schemaFile.validate;
 
 export interface ReportContext {
   readonly target: 'local' | 'cluster';
@@ -138,26 +131,12 @@ export function buildReport(result: PromotionResult, ctx: ReportContext): Canary
 
 /** canary_YYYYMMDD_HHMMSS (local time, as the petstore document names its reports). */
 export function reportBaseName(at: Date): string {
-  const p = (n: number): string => String(n).padStart(2, '0');
-  return `canary_${at.getFullYear()}${p(at.getMonth() + 1)}${p(at.getDate())}_${p(at.getHours())}${p(at.getMinutes())}${p(at.getSeconds())}`;
+  return timestampedName('canary', at);
 }
 
 /** Writes the report beside earlier ones (never over one: a second run in the same second gets _2). */
-export async function writeReport(dir: string, report: CanaryReport): Promise<string> {
-  await mkdir(dir, { recursive: true });
-  const base = reportBaseName(new Date(report.started_at));
-  for (let n = 1; ; n++) {
-    const path = join(dir, `${base}${n === 1 ? '' : `_${n}`}.json`);
-    try {
-      await writeFile(path, `${JSON.stringify(report, null, 2)}\n`, { flag: 'wx' });
-      return path;
-    } catch (err) {
-      if ((err as { code?: string }).code !== 'EEXIST') throw err;
-    }
-  }
+export function writeReport(dir: string, report: CanaryReport): Promise<string> {
+  return writeNewJson(dir, reportBaseName(new Date(report.started_at)), report);
 }
 
-if (import.meta.main) {
-  writeFileSync(SCHEMA_PATH, await schemaText());
-  console.log(`wrote ${SCHEMA_PATH}`);
-}
+if (import.meta.main) await schemaFile.write();

@@ -2,11 +2,10 @@
 // invariant's counts and every violation with its IDs. The zod schema is written once; its JSON
 // Schema is committed beside it (tools/chaos/chaos_report.schema.json, `make chaos-schema`, checked
 // by a test) and every report is validated against that file with ajv before it is written.
-import { writeFileSync } from 'node:fs';
-import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { schemaFileText, validateAgainst } from '../lib/json-schema-file.ts';
+import { committedSchema } from '../lib/json-schema-file.ts';
+import { timestampedName, writeNewJson } from '../lib/report-file.ts';
 import { INVARIANT_NAMES } from './audit.ts';
 
 const count = z.number().int().min(0);
@@ -108,45 +107,21 @@ export const chaosReportSchema = z
   .strict();
 export type ChaosReport = z.infer<typeof chaosReportSchema>;
 
-export const SCHEMA_PATH = join(import.meta.dirname, 'chaos_report.schema.json');
-
-export function schemaText(): Promise<string> {
-  return schemaFileText(SCHEMA_PATH, {
-    $id: 'https://mmf-petstore.local/schemas/chaos_report.schema.json',
-    title: 'MMF petstore exactly-once chaos report (make chaos)',
-    ...z.toJSONSchema(chaosReportSchema, { target: 'draft-2020-12' }),
-  });
-}
-
-/** Errors of `report` against the committed JSON Schema (empty when valid). */
-export function validateReport(report: unknown): string[] {
-  return validateAgainst(SCHEMA_PATH, report);
-}
-
-/** chaos_YYYYMMDD_HHMMSS (UTC). */
-export function reportBaseName(at: Date): string {
-  return `chaos_${at.toISOString().slice(0, 19).replace(/-/g, '').replace('T', '_').replace(/:/g, '')}`;
-}
+const schemaFile = committedSchema(join(import.meta.dirname, 'chaos_report.schema.json'), () => ({
+  $id: 'https://mmf-petstore.local/schemas/chaos_report.schema.json',
+  title: 'MMF petstore exactly-once chaos report (make chaos)',
+  ...z.toJSONSchema(chaosReportSchema, { target: 'draft-2020-12' }),
+}));
+export const SCHEMA_PATH = schemaFile.path;
+export const schemaText = schemaFile.text;
+export const validateReport = schemaFile.validate;
 
 /** Checks the report (zod, then the committed schema) and writes it beside earlier ones (never over one). */
-export async function writeReport(dir: string, report: ChaosReport): Promise<string> {
+export function writeReport(dir: string, report: ChaosReport): Promise<string> {
   const parsed = chaosReportSchema.parse(report);
   const errors = validateReport(parsed);
   if (errors.length) throw new Error(`chaos report does not match ${SCHEMA_PATH}: ${errors.join('; ')}`);
-  await mkdir(dir, { recursive: true });
-  const base = reportBaseName(new Date(report.started_at));
-  for (let n = 1; ; n++) {
-    const path = join(dir, `${base}${n === 1 ? '' : `_${n}`}.json`);
-    try {
-      await writeFile(path, `${JSON.stringify(parsed, null, 2)}\n`, { flag: 'wx' });
-      return path;
-    } catch (err) {
-      if ((err as { code?: string }).code !== 'EEXIST') throw err;
-    }
-  }
+  return writeNewJson(dir, timestampedName('chaos', new Date(report.started_at)), parsed);
 }
 
-if (import.meta.main) {
-  writeFileSync(SCHEMA_PATH, await schemaText());
-  console.log(`wrote ${SCHEMA_PATH}`);
-}
+if (import.meta.main) await schemaFile.write();

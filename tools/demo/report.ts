@@ -3,6 +3,7 @@
 // schema, then written as reports/mmf_demo_report_YYYYMMDD_HHMMSS.json.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { timestampedName } from '../lib/report-file.ts';
 import {
   ANALYTICS_ERROR_THRESHOLD_PERCENT,
   ANALYTICS_LATENCY_THRESHOLD_MS,
@@ -184,8 +185,7 @@ function scenarioSection(
 
 /** reports/mmf_demo_report_YYYYMMDD_HHMMSS.json (local time, as the document names it). */
 export function reportBaseName(at: Date): string {
-  const p = (n: number): string => String(n).padStart(2, '0');
-  return `mmf_demo_report_${at.getFullYear()}${p(at.getMonth() + 1)}${p(at.getDate())}_${p(at.getHours())}${p(at.getMinutes())}${p(at.getSeconds())}`;
+  return timestampedName('mmf_demo_report', at);
 }
 
 export function writeReport(report: DemoReport, dir: string): string {
