@@ -15,11 +15,11 @@ JAEGER_VERSION := $(shell awk '$$1 == "github.com/jaegertracing/jaeger" { print 
 TOOLS += $(JAEGER)
 
 .PHONY: demo
-demo: install $(K6) $(JAEGER) bin/prometheus ## The whole petstore locally: 5 k6 scenarios, live results, JSON + HTML report (about 3 min)
+demo: install bin/k6 $(JAEGER) bin/prometheus ## The whole petstore locally: 5 k6 scenarios, live results, JSON + HTML report (about 3 min)
 	node tools/demo/cli.ts
 
 .PHONY: demo-test
-demo-test: install $(K6) $(JAEGER) bin/prometheus ## The demo end to end, scaled down (about a minute): report vs schema, injected causes
+demo-test: install bin/k6 $(JAEGER) bin/prometheus ## The demo end to end, scaled down (about a minute): report vs schema, injected causes
 	vitest run --config tools/demo/vitest.e2e.config.ts
 
 .PHONY: demo-schema
