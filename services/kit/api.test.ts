@@ -23,9 +23,9 @@ let close = (): void => {};
 beforeAll(async () => {
   const api = new Api();
   api.route({ ...range, handler: ({ query }) => ({ body: query }) });
-  const app = express()
-    .use(api.router)
-    .use(errorMiddleware({ error() {} }));
+  const app = express();
+  api.mount(app);
+  app.use(errorMiddleware({ error() {} }));
   const server = app.listen(0, '127.0.0.1');
   await new Promise((ready) => server.once('listening', ready));
   url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

@@ -1,6 +1,7 @@
 // Routes declared with zod schemas. The same schemas validate requests (strictly: unknown fields are
 // rejected) and generate /openapi.json, so the documentation cannot drift from the behaviour.
-import { Router, type Request, type RequestHandler, type Response } from 'express';
+import type { Router } from 'express';
+import { type Request, type RequestHandler, type Response } from 'express';
 import type { z } from 'zod';
 import { openapiDocument, type DocumentOptions, type OpenApiInfo, type Operation } from './contract.ts';
 import { HttpError } from './errors.ts';
@@ -91,16 +92,40 @@ export interface ApiOptions {
   onIdempotency?(route: string, outcome: IdempotencyOutcome): void;
 }
 
-function send(res: Response, response: WireResponse): void {
-  res.set(response.headers);
-  res.status(response.status);
-  if (response.body === null) res.end();
-  else res.type('application/json').send(response.body);
+/**
+ * Writes a reply: status, headers, then the JSON text in one end() (node adds Content-Length and
+ * sends no body to HEAD). The kit's replies are always JSON, so express's content negotiation in
+ * res.json/res.send (type lookup, charset parsing, freshness) is not needed on every request.
+ */
+function send(res: Response, { status, headers, body }: WireResponse): void {
+  res.set(headers);
+  res.statusCode = status;
+  if (body === null) {
+    res.end();
+    return;
+  }
+  res.setHeader('Content-Type', 'application/json; charset=utf-8');
+  // HEAD: node drops the body and with it the length; say what GET would send.
+  if (res.req.method === 'HEAD') res.setHeader('Content-Length', Buffer.byteLength(body));
+  res.end(body);
 }
+
+/** The request parts a route declares a schema for, validated; undefined for the others. */
+function inputParts(route: AnyRoute, req: Request): unknown[] {
+  if (!route.body && !route.query && !route.params && !route.headers) return NO_PARTS;
+  return validated([
+    parse('body', route.body, route.body ? req.body : undefined),
+    parse('query', route.query, route.query ? { ...req.query } : undefined),
+    parse('params', route.params, route.params ? { ...req.params } : undefined),
+    parse('headers', route.headers, route.headers ? req.headers : undefined),
+  ]);
+}
+const NO_PARTS: unknown[] = [undefined, undefined, undefined, undefined];
 
 export class Api {
   private readonly routes: AnyRoute[] = [];
-  readonly router = Router();
+  /** Each declared route's path, method and handler chain, registered by mount(). */
+  private readonly chains: { path: string; method: AnyRoute['method']; chain: RequestHandler[] }[] = [];
   private readonly opts: ApiOptions;
 
   constructor(opts: ApiOptions = {}) {
@@ -138,18 +163,13 @@ export class Api {
       );
     }
     this.routes.push(route);
-    const handler: RequestHandler = async (req, res) => {
+    const handler: RequestHandler = (req, res) => {
       if (BODY_METHODS.has(def.method) && route.body) {
         if (!req.is('application/json')) {
           throw new HttpError(415, 'unsupported_media_type', 'Content-Type must be application/json');
         }
       }
-      const [body, query, params, headers] = validated([
-        parse('body', route.body, route.body ? req.body : undefined),
-        parse('query', route.query, { ...req.query }),
-        parse('params', route.params, { ...req.params }),
-        parse('headers', route.headers, req.headers),
-      ]);
+      const [body, query, params, headers] = inputParts(route, req);
       const input: RouteInput<unknown, unknown, unknown, unknown> = {
         body,
         query,
@@ -158,26 +178,26 @@ export class Api {
         req,
         res,
       };
-      if (route.idempotencyKey) {
-        send(res, await this.idempotent(route, input));
-        return;
-      }
-      const reply = await route.handler(input);
-      if (reply.headers) res.set(reply.headers);
-      res.status(reply.status ?? 200);
-      if (reply.body === undefined) res.end();
-      else res.json(reply.body);
+      if (route.idempotencyKey) return this.idempotent(route, input).then((response) => send(res, response));
+      const reply = route.handler(input);
+      // Synchronous handlers answer without a promise turn.
+      if (reply instanceof Promise)
+        return reply.then((r) => send(res, wire(r.status ?? 200, r.body, r.headers)));
+      send(res, wire(reply.status ?? 200, reply.body, reply.headers));
+      return undefined;
     };
     const chain = def.business ? [...(this.opts.beforeBusiness ?? []), handler] : [handler];
-    this.router[def.method](def.path, ...chain);
+    this.chains.push({ path: def.path, method: def.method, chain });
   }
 
   /**
-   * Ends the route table: a method a declared path does not serve gets 405 with an Allow header
-   * (an unknown path gets 404). Called once every route is declared; in this router, so that
-   * OPTIONS is answered here too, not by the router's automatic reply.
+   * Registers the declared routes on `app` (a router or the express app itself), then ends the route
+   * table: a method a declared path does not serve gets 405 with an Allow header (an unknown path gets
+   * 404). Called once, after every route is declared, so OPTIONS is answered here too, not by the
+   * router's automatic reply.
    */
-  endRoutes(): void {
+  mount(app: Pick<Router, 'get' | 'post' | 'put' | 'patch' | 'delete' | 'all'>): void {
+    for (const { path, method, chain } of this.chains) app[method](path, ...chain);
     const byPath = new Map<string, Set<string>>();
     for (const r of this.routes) {
       const methods = byPath.get(r.path) ?? new Set<string>();
@@ -189,7 +209,7 @@ export class Api {
     const literalFirst = [...byPath].sort(([a], [b]) => Number(a.includes(':')) - Number(b.includes(':')));
     for (const [path, methods] of literalFirst) {
       const allow = [...methods].join(', ');
-      this.router.all(path, (req, res) => {
+      app.all(path, (req, res) => {
         res.set('Allow', allow);
         throw new HttpError(
           405,

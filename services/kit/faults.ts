@@ -73,6 +73,7 @@ export function parseFaultHeader(header: string, service: string): FaultSet {
 
 /** Each request's X-Fault header, parsed once: several fault checks read it during one request. */
 const parsedHeaders = new WeakMap<RequestContext, FaultSet>();
+const NONE: FaultSet = Object.freeze({});
 
 export class Faults {
   private readonly service: string;
@@ -107,8 +108,9 @@ export class Faults {
 
   /** This service's entries of the current request's X-Fault header; a malformed header is a 400. */
   requestFaults(): FaultSet {
+    if (!this.headersEnabled) return NONE;
     const ctx = currentContext();
-    if (!this.headersEnabled || !ctx?.faultHeader) return {};
+    if (!ctx?.faultHeader) return NONE;
     let set = parsedHeaders.get(ctx);
     if (!set) {
       set = parseFaultHeader(ctx.faultHeader, this.service);
@@ -119,14 +121,16 @@ export class Faults {
 
   /** Rolls the dice for a probability fault; counts it when it fires. */
   fires(kind: FaultKind): boolean {
-    const p = this.active()[kind] ?? 0;
+    const p = this.value(kind);
     const hit = p >= 1 || (p > 0 && randomInt(1_000_000) < p * 1_000_000);
     if (hit) this.onInjected(kind);
     return hit;
   }
 
+  /** One fault's value, most specific source first (read on every business request: no merging). */
   value(kind: FaultKind): number {
-    return this.active()[kind] ?? 0;
+    if (!this.enabled) return 0;
+    return this.requestFaults()[kind] ?? this.overrides[kind] ?? this.baseline[kind] ?? 0;
   }
 
   setOverrides(set: FaultSet): void {

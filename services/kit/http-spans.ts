@@ -2,8 +2,16 @@
 // every request and response, sampled or not, and cost most of the kit's throughput with telemetry on):
 // one SERVER span per inbound request (W3C traceparent and baggage read from the headers) and one
 // CLIENT span per outbound call (traceparent and baggage, with the correlation id, written to them).
-import { context, propagation, ROOT_CONTEXT, SpanKind, trace, type Attributes } from '@opentelemetry/api';
-import type { NextFunction, Request, Response } from 'express';
+import {
+  context,
+  propagation,
+  ROOT_CONTEXT,
+  SpanKind,
+  trace,
+  type Attributes,
+  type Context,
+} from '@opentelemetry/api';
+import type { Request, Response } from 'express';
 import { endSpan, epochMs } from './spans.ts';
 
 const tracer = trace.getTracer('mmf-service-kit');
@@ -13,44 +21,42 @@ export function routeOf(req: Request): string | undefined {
   return req.route ? `${req.baseUrl}${String(req.route.path)}` : undefined;
 }
 
-/** The SERVER span of every request except `untraced` paths (probes, /metrics). */
-export function serverSpans(untraced: ReadonlySet<string>) {
-  return (req: Request, res: Response, next: NextFunction): void => {
-    if (untraced.has(req.path)) {
-      next();
-      return;
-    }
-    const parentContext = propagation.extract(ROOT_CONTEXT, req.headers);
-    const parent = trace.getSpanContext(parentContext);
-    const span = tracer.startSpan(req.method, { kind: SpanKind.SERVER }, parentContext);
-    const startMs = epochMs();
-    res.once('close', () => {
-      const route = routeOf(req);
-      const status = res.statusCode;
-      endSpan(span, {
-        name: route ? `${req.method} ${route}` : req.method,
-        kind: SpanKind.SERVER,
-        parent,
-        startMs,
-        error:
-          status >= 500
-            ? `HTTP ${status}`
-            : res.writableFinished
-              ? undefined
-              : 'connection closed before the response was sent',
-        attributes: () => ({
-          'http.request.method': req.method,
-          'url.path': req.path,
-          'url.scheme': 'http',
-          ...(route ? { 'http.route': route } : {}),
-          'http.response.status_code': status,
-          // A trace backend finds every trace of one transaction by it (make trace, Jaeger's tag search).
-          correlation_id: res.get('X-Correlation-ID') ?? '',
-        }),
-      });
+/**
+ * Starts the SERVER span of one inbound request (its parent read from traceparent and baggage) and
+ * returns the context to run the request in, and the function that ends the span once the response is
+ * closed (the caller owns the one 'close' listener).
+ */
+export function startServerSpan(req: Request, res: Response): { traced: Context; end(): void } {
+  const parentContext = propagation.extract(ROOT_CONTEXT, req.headers);
+  const parent = trace.getSpanContext(parentContext);
+  const span = tracer.startSpan(req.method, { kind: SpanKind.SERVER }, parentContext);
+  const startMs = epochMs();
+  const end = (): void => {
+    const route = routeOf(req);
+    const status = res.statusCode;
+    endSpan(span, {
+      name: route ? `${req.method} ${route}` : req.method,
+      kind: SpanKind.SERVER,
+      parent,
+      startMs,
+      error:
+        status >= 500
+          ? `HTTP ${status}`
+          : res.writableFinished
+            ? undefined
+            : 'connection closed before the response was sent',
+      attributes: () => ({
+        'http.request.method': req.method,
+        'url.path': req.path,
+        'url.scheme': 'http',
+        ...(route ? { 'http.route': route } : {}),
+        'http.response.status_code': status,
+        // A trace backend finds every trace of one transaction by it (make trace, Jaeger's tag search).
+        correlation_id: String(res.getHeader('X-Correlation-ID') ?? ''),
+      }),
     });
-    context.with(trace.setSpan(parentContext, span), next);
   };
+  return { traced: trace.setSpan(parentContext, span), end };
 }
 
 export interface OutboundCall {

@@ -122,6 +122,8 @@ describe('correlation ids', () => {
   it('are TXN-YYYYMMDD-HHMMSS-xxxxxx, valid for the header, and unique', () => {
     const id = newCorrelationId(new Date('2026-11-21T15:30:12Z'));
     expect(id).toMatch(/^TXN-20261121-153012-[0-9a-z]{6}$/);
+    // The date part is cached per second: the next second must not reuse it.
+    expect(newCorrelationId(new Date('2026-11-21T15:30:13.999Z'))).toMatch(/^TXN-20261121-153013-/);
     expect(CORRELATION_ID_PATTERN.test(id)).toBe(true);
     const many = new Set(Array.from({ length: 10_000 }, () => newCorrelationId()));
     expect(many.size).toBe(10_000);

@@ -15,6 +15,8 @@ export interface GaugeOf<K extends MetricKey> {
 }
 export interface HistogramOf<K extends MetricKey> {
   observe(labels: Labels<K>, seconds: number): void;
+  /** The series of these labels, bound: observing it skips hashing the labels (hot paths). */
+  labels(labels: Labels<K>): { observe(seconds: number): void };
 }
 
 export class Metrics {

@@ -132,7 +132,7 @@ export class PluginRegistry {
    * routes() throws contributes no route at all, and errors from its handlers are reported (then
    * passed on to the kit's error handler, which answers JSON).
    */
-  mount(router: Router): void {
+  mount(router: Pick<Router, 'use'>): void {
     for (const entry of this.#entries) {
       const { plugin } = entry;
       if (entry.state !== 'active' || !plugin.routes) continue;
