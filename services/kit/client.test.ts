@@ -58,6 +58,32 @@ describe('ServiceClient', () => {
     await new Promise((r) => failing.close(r));
   });
 
+  it('reports a refused connection as a network error, and retries it when the call is idempotent', async () => {
+    const closed = createServer();
+    await new Promise<void>((r) => closed.listen(0, '127.0.0.1', r));
+    const port = (closed.address() as AddressInfo).port;
+    await new Promise((r) => closed.close(r)); // nothing listens on the port now
+    const metrics = new Metrics('petstore', 'test');
+    const client = new ServiceClient({
+      from: 'petstore',
+      to: 'inventory',
+      baseUrl: `http://127.0.0.1:${port}`,
+      metrics,
+      halfOpenAfterMs: 60_000,
+      consecutiveFailures: 10,
+    });
+    const err = await client
+      .call({ method: 'GET', path: '/stock', operation: 'stock', idempotent: true })
+      .catch((e: unknown) => e);
+    expect(err).toMatchObject({ status: 503, details: { reason: 'network_error' } });
+    // A refused connection is transient: the idempotent call was retried (petstore -> inventory allows it).
+    expect(callFrom('petstore', 'inventory').retries).toBeGreaterThan(0);
+    expect(await metrics.registry.metrics()).toMatch(
+      /mmf_http_client_retries_total\{[^}]*target="inventory"[^}]*\} [1-9]/,
+    );
+    await client.close();
+  });
+
   it('bounds every call by the catalog timeout of its edge, then opens the circuit', async () => {
     const metrics = new Metrics('order', 'test');
     const client = new ServiceClient({

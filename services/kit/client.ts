@@ -2,6 +2,9 @@
 //   bulkhead -> retry (idempotent calls only, jittered exponential backoff) -> circuit breaker -> timeout.
 // Every call forwards the correlation ID and the fault header, and its CLIENT span's W3C traceparent
 // and baggage (http-spans.ts). Outcomes, retries, breaker state and bulkhead rejections are metrics.
+// Calls go through an undici Pool per target (keep-alive connections): undici's request() costs a
+// third of the client CPU of fetch(), which wraps the same engine in WHATWG streams and Request/Response
+// objects (~450 vs ~140 µs per call here; an order makes four calls).
 import {
   BrokenCircuitError,
   BulkheadRejectedError,
@@ -18,6 +21,7 @@ import {
   wrap,
   type IPolicy,
 } from 'cockatiel';
+import { Pool } from 'undici';
 import { callFrom, type ServiceName } from '../../catalog/index.ts';
 import { currentContext } from './context.ts';
 import { CORRELATION_HEADER } from './correlation.ts';
@@ -35,6 +39,27 @@ class ServerError extends Error {
     this.status = status;
     this.body = body;
   }
+}
+
+/** The call got no answer: refused, reset or unreachable. Transient, like a 5xx. */
+class NetworkError extends Error {
+  constructor(cause: unknown) {
+    super(`no answer: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+  }
+}
+
+/** An answer's headers, read by name (case-insensitive), as fetch's Headers.get reads them. */
+export interface AnswerHeaders {
+  get(name: string): string | null;
+}
+
+function answerHeaders(raw: Record<string, string | string[] | undefined>): AnswerHeaders {
+  return {
+    get(name) {
+      const value = raw[name.toLowerCase()];
+      return value === undefined ? null : Array.isArray(value) ? value.join(', ') : value;
+    },
+  };
 }
 
 /** What a failing dependency said, so callers can pass on e.g. the order id of a failed order. */
@@ -70,7 +95,7 @@ export interface CallOptions {
 export interface CallResult<T> {
   status: number;
   body: T;
-  headers: Headers;
+  headers: AnswerHeaders;
 }
 
 export interface ClientOptions {
@@ -87,6 +112,9 @@ export interface ClientOptions {
 export class ServiceClient {
   readonly to: ServiceName;
   private readonly baseUrl: string;
+  private readonly pool: Pool;
+  /** The base URL's path, put before every call's path. */
+  private readonly prefix: string;
   private readonly metrics: Metrics;
   private readonly once: IPolicy;
   private readonly withRetry: IPolicy;
@@ -95,16 +123,20 @@ export class ServiceClient {
   constructor(opts: ClientOptions) {
     this.to = opts.to;
     this.baseUrl = opts.baseUrl;
+    const base = new URL(opts.baseUrl);
+    const concurrent = opts.bulkheadLimit ?? 64;
+    this.pool = new Pool(base.origin, { connections: concurrent });
+    this.prefix = base.pathname.replace(/\/$/, '');
     this.metrics = opts.metrics;
     const edge = callFrom(opts.from, opts.to);
     const transient = handleWhen(
-      (e) => e instanceof ServerError || e instanceof TaskCancelledError || e instanceof TypeError,
+      (e) => e instanceof ServerError || e instanceof TaskCancelledError || e instanceof NetworkError,
     );
     this.breaker = circuitBreaker(transient, {
       halfOpenAfter: opts.halfOpenAfterMs,
       breaker: new ConsecutiveBreaker(opts.consecutiveFailures),
     });
-    const limit = bulkhead(opts.bulkheadLimit ?? 64, 128);
+    const limit = bulkhead(concurrent, 128);
     // abortOnReturn off: send() reads every answer in full before it returns, so there is nothing left to
     // cancel, and aborting on every return built a DOMException (with a stack trace) per call: ~5 % of
     // the order service's CPU in the profile. A timeout still aborts the call in flight.
@@ -126,6 +158,11 @@ export class ServiceClient {
     this.breaker.onStateChange(publish);
     retries.onRetry(() => this.metrics.counter('httpClientRetries').inc({ target: opts.to }));
     limit.onReject(() => this.metrics.counter('bulkheadRejections').inc({ target: opts.to }));
+  }
+
+  /** Closes the kept-alive connections (service shutdown, after in-flight requests have drained). */
+  async close(): Promise<void> {
+    await this.pool.close();
   }
 
   get circuitState(): 'closed' | 'open' | 'half_open' {
@@ -190,27 +227,29 @@ export class ServiceClient {
       },
       headers,
     );
-    let res: Response, text: string;
+    let status: number, text: string, raw: Record<string, string | string[] | undefined>;
     try {
-      res = await fetch(url, {
+      const res = await this.pool.request({
+        path: `${this.prefix}${opts.path}`,
         method: opts.method,
         headers,
         body: opts.body === undefined ? null : JSON.stringify(opts.body),
         signal,
       });
-      text = await res.text();
+      ({ statusCode: status, headers: raw } = res);
+      text = await res.body.text();
     } catch (err) {
-      end({ error: (err as Error).name === 'AbortError' ? 'timeout' : 'network_error' });
-      throw err;
+      end({ error: signal.aborted ? 'timeout' : 'network_error' });
+      throw signal.aborted ? err : new NetworkError(err);
     }
-    end({ status: res.status });
+    end({ status });
     let body: unknown = text;
     try {
       body = text ? JSON.parse(text) : undefined;
     } catch {
       // Keep the raw text: a non-JSON answer is still worth reporting.
     }
-    if (res.status >= 500) throw new ServerError(res.status, body);
-    return { status: res.status, body: body as T, headers: res.headers };
+    if (status >= 500) throw new ServerError(status, body);
+    return { status, body: body as T, headers: answerHeaders(raw) };
   }
 }

@@ -133,6 +133,7 @@ function buildKit<C extends BaseConfig, E extends string>(
   { logger, metrics, audit, faults }: Observability<E>,
   { db, idempotency }: { db?: Database; idempotency?: IdempotencyStore },
   tasks: BackgroundTasks,
+  clients: Map<ServiceName, ServiceClient>,
 ): Kit<C, E> {
   const idempotencyRequests = metrics.counter('idempotencyRequests');
   const api = new Api({
@@ -140,7 +141,6 @@ function buildKit<C extends BaseConfig, E extends string>(
     ...(idempotency ? { idempotency } : {}),
     onIdempotency: (route, outcome) => idempotencyRequests.inc({ route, outcome }),
   });
-  const clients = new Map<ServiceName, ServiceClient>();
   return {
     config,
     logger,
@@ -211,7 +211,8 @@ export async function startService<S extends z.ZodRawShape, E extends string>(
   const { logger, metrics } = observed;
   const store = await openStore(def.name, def.migrationsDir, config, logger);
   const tasks = new BackgroundTasks(logger);
-  const kit = buildKit(def.name, config, observed, store, tasks);
+  const clients = new Map<ServiceName, ServiceClient>();
+  const kit = buildKit(def.name, config, observed, store, tasks, clients);
   const plugins = await startPlugins(kit, def.plugins?.(kit) ?? []);
 
   const hooks = (await def.setup(kit)) ?? {};
@@ -236,7 +237,14 @@ export async function startService<S extends z.ZodRawShape, E extends string>(
     server,
     tasks,
     notReady: () => (ready = false),
-    closers: [() => hooks.close?.(), () => plugins.close(), () => store.db?.close()],
+    closers: [
+      () => hooks.close?.(),
+      () => plugins.close(),
+      async () => {
+        await Promise.all([...clients.values()].map((c) => c.close()));
+      },
+      () => store.db?.close(),
+    ],
   });
   return { url: `http://${config.HOST}:${port}`, port, server, logger, metrics, close };
 }
