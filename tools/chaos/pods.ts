@@ -108,7 +108,8 @@ export async function podChaosLoop(opts: PodChaosOptions): Promise<PodKill[]> {
   const kills: PodKill[] = [];
   for (let k = 1; ; k++) {
     const at = Math.max(Date.now(), startedMs + k * opts.killEverySeconds * 1000);
-    if (at > until) break;
+    // A kill due at the very end would land after it (listing the pods takes a moment): stop before.
+    if (at >= until) break;
     await sleep(at - Date.now());
     const kill = await deleteOne(api, opts, next.next().value as ServiceName, startedMs);
     if (kill) kills.push(kill);

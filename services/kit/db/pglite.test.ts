@@ -71,6 +71,17 @@ describe('PGlite data directory', () => {
 });
 
 describe('PGlite crash safety', () => {
+  it('runs with fsync off and no full-page images: durable across a killed process, not an OS crash', async () => {
+    const db = await open(await copyPgliteTemplate());
+    const setting = async (name: string) =>
+      (await db.query<{ setting: string }>('SELECT setting FROM pg_settings WHERE name = $1', [name])).rows[0]
+        ?.setting;
+    expect(await setting('fsync')).toBe('off');
+    expect(await setting('full_page_writes')).toBe('off');
+    // Everything else as PGlite sets it up (postgresql.conf is left alone).
+    expect(await setting('TimeZone')).toBe('UTC');
+  });
+
   it('keeps every acknowledged commit when the process is killed with SIGKILL, and reopens', async () => {
     const dir = await copyPgliteTemplate();
     const child = spawn(

@@ -18,6 +18,13 @@ const AFFECTING_COMMANDS = new Set(['INSERT', 'UPDATE', 'DELETE', 'MERGE']);
 /** Prepared statements kept per connection; beyond it the cache starts over (a service uses ~50). */
 const MAX_PREPARED = 500;
 const { serialize } = protocol;
+/**
+ * PGlite runs with fsync off (its default): what it promises is to survive the process being killed
+ * (the saga's crash tests kill -9), not an OS crash. Full-page images in the WAL only protect pages
+ * torn by an OS or power failure; a killed process cannot tear a write, so they cost WAL writes on
+ * every commit and protect nothing PGlite keeps.
+ */
+const START_PARAMS = [...PGlite.defaultStartParams, '-c', 'full_page_writes=off'];
 
 /** PGlite reports affectedRows for writes and 0 for SELECT; pg's rowCount semantics are wanted. */
 function toResult<R>(result: Results<R>): QueryResult<R> {
@@ -142,7 +149,7 @@ export async function openPglite(dataDir?: string): Promise<Database> {
   }
   let pg: PGlite;
   try {
-    pg = await PGlite.create({ dataDir, parsers: sharedParsers });
+    pg = await PGlite.create({ dataDir, parsers: sharedParsers, startParams: START_PARAMS });
   } catch (err) {
     await unlock();
     throw err;
