@@ -76,19 +76,17 @@ export class StockStore {
     return rows[0];
   }
 
+  /** A reservation with its items (ordered by SKU), read in one statement; `lock` takes its row lock. */
   async reservation(id: string, q: Queryable = this.db, lock = false): Promise<Reservation | undefined> {
-    const { rows } = await q.query<Omit<Reservation, 'items'>>(
-      `SELECT id, order_id, status, total_cents, expires_at, release_reason FROM inventory_reservations WHERE id = $1${
-        lock ? ' FOR UPDATE' : ''
-      }`,
+    const { rows } = await q.query<Reservation>(
+      `SELECT r.id, r.order_id, r.status, r.total_cents, r.expires_at, r.release_reason,
+              COALESCE((SELECT json_agg(json_build_object('sku', i.sku, 'quantity', i.quantity,
+                                                          'unit_price_cents', i.unit_price_cents) ORDER BY i.sku)
+                          FROM inventory_reservation_items i WHERE i.reservation_id = r.id), '[]') AS items
+         FROM inventory_reservations r WHERE r.id = $1${lock ? ' FOR UPDATE OF r' : ''}`,
       [id],
     );
-    if (!rows[0]) return undefined;
-    const items = await q.query<Reservation['items'][number]>(
-      'SELECT sku, quantity, unit_price_cents FROM inventory_reservation_items WHERE reservation_id = $1 ORDER BY sku',
-      [id],
-    );
-    return { ...rows[0], items: items.rows };
+    return rows[0];
   }
 
   /**
