@@ -135,6 +135,31 @@ describe('transactions', () => {
     expect((await db.query('SELECT 1 AS one')).rows).toEqual([{ one: 1 }]);
   });
 
+  it('opens the transaction with its first statement, whichever it is (PGlite sends BEGIN with it)', async () => {
+    // The first statement fails: the transaction was open, so what it did is rolled back too.
+    const first: unknown = await db
+      .transaction(async (tx) => {
+        await tx.query('INSERT INTO t_rows VALUES ($1, $2)', [1, 'dup']);
+      })
+      .catch((e: unknown) => e);
+    expect(isUniqueViolation(first)).toBe(true);
+    // A script first: it runs inside the transaction and is rolled back with it.
+    await expect(
+      db.transaction(async (tx) => {
+        await tx.exec("INSERT INTO t_rows VALUES (5, 'script')");
+        throw new Error('undo');
+      }),
+    ).rejects.toThrow('undo');
+    // No statement at all: nothing to commit, the value is returned, the connection stays usable.
+    expect(await db.transaction(() => Promise.resolve('empty'))).toBe('empty');
+    expect(
+      await db.transaction(
+        async (tx) => (await tx.query('SELECT count(*)::int AS n FROM t_rows WHERE id = 5')).rows,
+      ),
+    ).toEqual([{ n: 0 }]);
+    expect((await db.query('SELECT v FROM t_rows WHERE id = 1')).rows).toEqual([{ v: 'b' }]);
+  });
+
   it('runs concurrent read-modify-write transactions without lost updates or deadlock', async () => {
     const active = { now: 0, max: 0 };
     const runs = 20;

@@ -18,6 +18,7 @@ const AFFECTING_COMMANDS = new Set(['INSERT', 'UPDATE', 'DELETE', 'MERGE']);
 /** Prepared statements kept per connection; beyond it the cache starts over (a service uses ~50). */
 const MAX_PREPARED = 500;
 const { serialize } = protocol;
+const BEGIN = serialize.query('BEGIN');
 /**
  * PGlite runs with fsync off (its default): what it promises is to survive the process being killed
  * (the saga's crash tests kill -9), not an OS crash. Full-page images in the WAL only protect pages
@@ -71,6 +72,8 @@ class Connection {
   private readonly prepared = new Map<string, string>();
   private counter = 0;
   private tail: Promise<unknown> = Promise.resolve();
+  /** Set by transaction(): BEGIN goes out in the same call as the transaction's first statement. */
+  private beginPending = false;
 
   constructor(pg: PGlite) {
     this.pg = pg;
@@ -86,8 +89,12 @@ class Connection {
   async query<R>(sql: string, params: readonly unknown[] = []): Promise<QueryResult<R>> {
     let name = this.prepared.get(sql);
     const parts: Uint8Array[] = [];
+    if (name === undefined && this.prepared.size >= MAX_PREPARED) await this.forget();
+    if (this.beginPending) {
+      parts.push(BEGIN);
+      this.beginPending = false;
+    }
     if (name === undefined) {
-      if (this.prepared.size >= MAX_PREPARED) await this.forget();
       name = `mmf_${++this.counter}`;
       parts.push(serialize.parse({ name, text: sql }));
     }
@@ -108,11 +115,16 @@ class Connection {
       throw err;
     }
     this.prepared.set(sql, name);
-    return toResult(parse.parseResults(messages, this.pg.parsers)[0] as Results<R>);
+    // With a pending BEGIN, its result comes first: the statement's is the last one.
+    return toResult(parse.parseResults(messages, this.pg.parsers).at(-1) as Results<R>);
   }
 
   /** Multi-statement scripts (DDL, migrations) through the simple protocol; plans may change after them. */
   async exec(sql: string): Promise<void> {
+    if (this.beginPending) {
+      this.beginPending = false;
+      await this.pg.execProtocol(BEGIN, { syncToFs: false });
+    }
     await this.pg.exec(sql);
     await this.forget();
   }
@@ -123,14 +135,23 @@ class Connection {
     await this.pg.execProtocol(serialize.query('DEALLOCATE ALL'), { syncToFs: false });
   }
 
+  /** One PGlite call fewer per transaction: BEGIN travels with the first statement (query, exec). */
   async transaction<T>(fn: () => Promise<T>): Promise<T> {
-    await this.query('BEGIN');
+    this.beginPending = true;
     let result: T;
     try {
       result = await fn();
     } catch (err) {
+      if (this.beginPending) {
+        this.beginPending = false; // nothing was sent: nothing to roll back
+        throw err;
+      }
       await this.query('ROLLBACK').catch(() => undefined); // the callback's error is the one to report
       throw err;
+    }
+    if (this.beginPending) {
+      this.beginPending = false; // no statement ran: nothing to commit
+      return result;
     }
     const commit = await this.pg.execProtocol(serialize.query('COMMIT'), { syncToFs: false });
     // COMMIT of a transaction in which a statement failed (and the error was caught) rolls back.
