@@ -14,6 +14,9 @@ PROMETHEUS_LDFLAGS := -s -w -X github.com/prometheus/common/version.Version=$(PR
 OBSERVE_PORT ?= 9090
 RULES_DIR := dist/rules
 ALERTS_TEST_DIR := build/alerts-test
+# alerts-test checks its own copy of the generated rules: `make synth` rewrites dist/rules, and make
+# test runs the two side by side (a clean-clone run once read dist/rules while synth had removed it).
+ALERTS_TEST_RULES := build/alerts-rules
 
 TOOLS += $(PROMETHEUS) $(PROMTOOL)
 TEST_TARGETS += alerts-test
@@ -38,12 +41,12 @@ observe: install $(PROMETHEUS) ## Prometheus scraping the running local stack (m
 rules: install ## Write the alert and recording rules to dist/rules/*.yaml (make synth does too)
 	node alerts/rules.ts $(RULES_DIR)
 
-# promtool unit tests generated from test/alerts/*-cases.ts (one node run writes dist/rules and the
-# tests), one file per group, run in parallel.
+# promtool unit tests generated from test/alerts/*-cases.ts (one node run writes the rule files, as
+# `make rules` does but into $(ALERTS_TEST_RULES), and the tests), one file per group, run in parallel.
 .PHONY: alerts-test
 alerts-test: install $(PROMTOOL) ## promtool check + unit tests of every alert (fires when it should, silent otherwise)
-	node test/alerts/write-promtool-tests.ts $(RULES_DIR) $(ALERTS_TEST_DIR) >/dev/null
-	$(PROMTOOL) check rules $(RULES_DIR)/*.yaml
+	node test/alerts/write-promtool-tests.ts $(ALERTS_TEST_RULES) $(ALERTS_TEST_DIR) >/dev/null
+	$(PROMTOOL) check rules $(ALERTS_TEST_RULES)/*.yaml
 	@ls $(ALERTS_TEST_DIR)/*.test.yaml | xargs -P $$(nproc) -I{} sh -c \
 	  'out=$$($(PROMTOOL) test rules {} 2>&1) && echo "promtool test rules {}: SUCCESS" || { echo "promtool test rules {}: FAILED"; echo "$$out"; exit 1; }'
 
