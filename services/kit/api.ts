@@ -1,7 +1,6 @@
 // Routes declared with zod schemas. The same schemas validate requests (strictly: unknown fields are
 // rejected) and generate /openapi.json, so the documentation cannot drift from the behaviour.
-import type { Router } from 'express';
-import { type Request, type RequestHandler, type Response } from 'express';
+import type { Request, RequestHandler, Response, Router } from 'express';
 import type { z } from 'zod';
 import { openapiDocument, type DocumentOptions, type OpenApiInfo, type Operation } from './contract.ts';
 import { HttpError } from './errors.ts';
@@ -110,6 +109,11 @@ function send(res: Response, { status, headers, body }: WireResponse): void {
   res.end(body);
 }
 
+/** A handler's reply as it goes on the wire (200 unless it says otherwise). */
+function toWire(reply: Reply): WireResponse {
+  return wire(reply.status ?? 200, reply.body, reply.headers);
+}
+
 /** The request parts a route declares a schema for, validated; undefined for the others. */
 function inputParts(route: AnyRoute, req: Request): unknown[] {
   if (!route.body && !route.query && !route.params && !route.headers) return NO_PARTS;
@@ -139,10 +143,8 @@ export class Api {
   ): Promise<WireResponse> {
     const { req } = input;
     const key = readKey(req.get(IDEMPOTENCY_KEY_HEADER), route.idempotencyKey === 'required');
-    const execute = async (call?: IdempotentCall): Promise<WireResponse> => {
-      const reply = await route.handler(call ? { ...input, idempotency: call } : input);
-      return wire(reply.status ?? 200, reply.body, reply.headers);
-    };
+    const execute = async (call?: IdempotentCall): Promise<WireResponse> =>
+      toWire(await route.handler(call ? { ...input, idempotency: call } : input));
     const store = this.opts.idempotency;
     if (key === undefined || !store || !route.idempotencyScope) return execute();
     const request = {
@@ -181,9 +183,8 @@ export class Api {
       if (route.idempotencyKey) return this.idempotent(route, input).then((response) => send(res, response));
       const reply = route.handler(input);
       // Synchronous handlers answer without a promise turn.
-      if (reply instanceof Promise)
-        return reply.then((r) => send(res, wire(r.status ?? 200, r.body, r.headers)));
-      send(res, wire(reply.status ?? 200, reply.body, reply.headers));
+      if (reply instanceof Promise) return reply.then((r) => send(res, toWire(r)));
+      send(res, toWire(reply));
       return undefined;
     };
     const chain = def.business ? [...(this.opts.beforeBusiness ?? []), handler] : [handler];

@@ -100,12 +100,6 @@ export class Faults {
     this.onInjected = opts.onInjected ?? (() => {});
   }
 
-  /** The faults in force for the current request. */
-  active(): FaultSet {
-    if (!this.enabled) return {};
-    return { ...this.baseline, ...this.overrides, ...this.requestFaults() };
-  }
-
   /** This service's entries of the current request's X-Fault header; a malformed header is a 400. */
   requestFaults(): FaultSet {
     if (!this.headersEnabled) return NONE;
